@@ -1,0 +1,1 @@
+//! Config layers and merge (SPEC §C). Filled in by the config issue.

@@ -1,0 +1,1 @@
+//! Session model (SPEC §A). Filled in by the store issue.

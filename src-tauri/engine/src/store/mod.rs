@@ -1,0 +1,1 @@
+//! Session store on disk (SPEC §B). Filled in by the store issue.

@@ -1,0 +1,1 @@
+//! Config integration tests (SPEC §C).

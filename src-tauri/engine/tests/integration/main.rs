@@ -1,0 +1,4 @@
+//! The engine's one integration test binary; each area is a module.
+
+mod config;
+mod store;
