@@ -10,6 +10,7 @@ pub mod ids;
 pub mod logging;
 pub mod session;
 pub mod store;
+pub mod tools;
 
 /// Grove's version, shared by the CLI, the app and `running.json`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,97 @@
+//! The Tauri builder and the window's life. Generic over the runtime so tests drive the same
+//! builder through `tauri::test::mock_builder()`.
+
+use tauri::{Manager, Runtime};
+
+use crate::commands::{self, AppContext};
+
+/// The builder with Grove's state and commands, and no plugins: what app-shell tests exercise.
+pub fn builder<R: Runtime>(builder: tauri::Builder<R>, ctx: AppContext) -> tauri::Builder<R> {
+    builder.manage(ctx).invoke_handler(tauri::generate_handler![commands::app_info, commands::tool_status])
+}
+
+/// Opens the desktop app and blocks until it exits.
+pub fn run(ctx: AppContext) -> anyhow::Result<()> {
+    tracing::info!(home = %ctx.home.root().display(), version = grove_engine::VERSION, "starting Grove");
+    let app = builder(tauri::Builder::default(), ctx)
+        // A second `grove` focuses the first window instead of starting another app (SPEC B5).
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| focus_main_window(app)))
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_shell::init())
+        .build(tauri::generate_context!())?;
+    app.run(|_, _| {});
+    Ok(())
+}
+
+fn focus_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Commands through the real IPC path and the real capability file, on the mock runtime.
+
+    use grove_engine::home::GroveHome;
+    use serde_json::{Value, json};
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+    use tauri::webview::InvokeRequest;
+    use tauri::{WebviewWindow, WebviewWindowBuilder};
+
+    use super::*;
+
+    fn window(home: &std::path::Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+        let ctx = AppContext { home: GroveHome::at(home), config_path: home.join("config.toml") };
+        // The real context: tauri.conf.json's capabilities and CSP apply, as in the shipped app.
+        let app = builder(mock_builder(), ctx).build(tauri::generate_context!()).expect("mock app builds");
+        let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
+        (app, window)
+    }
+
+    fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_owned(),
+        };
+        get_ipc_response(window, request).map(|b| b.deserialize::<Value>().expect("JSON response"))
+    }
+
+    #[test]
+    fn app_info_reports_this_apps_home_and_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, window) = window(dir.path());
+        let info = invoke(&window, "app_info", json!({})).expect("app_info is granted to the main window");
+        assert_eq!(info["version"], grove_engine::VERSION);
+        assert_eq!(info["groveHome"], dir.path().display().to_string(), "camelCase field with the home in use");
+        assert!(info["tmuxSocket"].as_str().is_some_and(|s| s.starts_with("grove-")), "{info}");
+    }
+
+    #[test]
+    fn tool_status_lists_every_tool_grove_uses() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, window) = window(dir.path());
+        let tools = invoke(&window, "tool_status", json!({})).expect("tool_status is granted");
+        let names: Vec<&str> = tools.as_array().expect("a list").iter().filter_map(|t| t["name"].as_str()).collect();
+        assert_eq!(names, ["git", "tmux", "gh", "claude", "codex", "aider"]);
+    }
+
+    #[test]
+    fn window_cannot_call_commands_outside_its_capability() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, window) = window(dir.path());
+        for cmd in ["plugin:shell|spawn", "plugin:shell|execute", "plugin:fs|read_file", "no_such_command"] {
+            let outcome = invoke(&window, cmd, json!({}));
+            assert!(outcome.is_err(), "{cmd} must be refused to the webview, got {outcome:?}");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! TypeScript declarations for every command and event payload, generated from the Rust types
+//! into `ui/src/ipc/bindings.ts`. The test below fails when that file is stale; run it with
+//! `GROVE_BLESS=1` to rewrite the file.
+
+use ts_rs::{Config, TS};
+
+/// Where the generated file lives, relative to the workspace root.
+pub const BINDINGS_PATH: &str = "ui/src/ipc/bindings.ts";
+
+const HEADER: &str = "// Generated from the Rust types by `cargo test -p grove bindings`; GROVE_BLESS=1 rewrites it.\n\
+                      // Do not edit by hand.\n";
+
+macro_rules! declarations {
+    ($cfg:expr; $($ty:ty),* $(,)?) => {
+        vec![$(<$ty as TS>::decl($cfg)),*]
+    };
+}
+
+/// The whole generated file.
+pub fn typescript() -> String {
+    // serde_json writes 64-bit integers as JSON numbers, so that is what the webview receives.
+    let cfg = Config::new().with_large_int("number");
+    let mut decls = declarations![&cfg;
+        crate::commands::AppInfo,
+        crate::ipc_error::IpcError,
+        crate::ipc_error::IpcErrorCode,
+        grove_engine::tools::ToolStatus,
+    ];
+    decls.sort_by_key(|d| type_name(d).to_owned());
+    let mut out = String::from(HEADER);
+    for decl in decls {
+        out.push('\n');
+        out.push_str(&export(&decl));
+        out.push('\n');
+    }
+    out
+}
+
+/// The declared name in `type Name = ...`, after any doc comment.
+fn type_name(decl: &str) -> &str {
+    decl.lines().find_map(|l| l.strip_prefix("type ")).and_then(|rest| rest.split([' ', '<']).next()).unwrap_or(decl)
+}
+
+/// Prefixes the `type` line (not the doc comment above it) with `export`.
+fn export(decl: &str) -> String {
+    decl.lines()
+        .map(|l| if l.starts_with("type ") { format!("export {l}") } else { l.to_owned() })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bindings_file_matches_the_rust_types() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BINDINGS_PATH);
+        let fresh = typescript();
+        if std::env::var_os("GROVE_BLESS").is_some() {
+            std::fs::write(&path, &fresh).expect("write bindings");
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "{BINDINGS_PATH} is stale: a Rust payload type changed. Run `GROVE_BLESS=1 cargo test -p grove bindings` and commit the result."
+        );
+    }
+}

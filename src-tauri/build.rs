@@ -1,0 +1,11 @@
+//! Tauri's build step. Listing the app's commands in the app manifest makes each one need an
+//! explicit `allow-<command>` permission in a capability: without it Tauri allows every app
+//! command to every window by default, and least privilege is the point.
+
+/// Every `#[tauri::command]` the app registers; keep in step with `generate_handler!` in app.rs.
+const COMMANDS: &[&str] = &["app_info", "tool_status"];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("tauri build step failed");
+}

@@ -1,0 +1,49 @@
+//! Commands the webview may call. Each extracts state, calls the engine and maps the error;
+//! every one of them is listed in build.rs and granted in tauri.conf.json's capability.
+
+use grove_engine::home::GroveHome;
+use grove_engine::tools::{self, ToolStatus};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::ipc_error::IpcError;
+
+/// Where this app keeps its data and reads its config; managed as Tauri state.
+#[derive(Debug, Clone)]
+pub struct AppContext {
+    pub home: GroveHome,
+    pub config_path: std::path::PathBuf,
+}
+
+/// The running app's identity, shown in the status bar and the first-run panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    pub grove_home: String,
+    pub config_path: String,
+    pub tmux_socket: String,
+    /// The user's home directory, so the UI can show paths under it as `~/...`.
+    pub user_home: Option<String>,
+}
+
+/// `app_info`: version, data directory, config path and tmux socket of this app.
+#[tauri::command]
+pub fn app_info(ctx: tauri::State<'_, AppContext>) -> Result<AppInfo, IpcError> {
+    Ok(AppInfo {
+        version: grove_engine::VERSION.to_owned(),
+        grove_home: ctx.home.root().display().to_string(),
+        config_path: ctx.config_path.display().to_string(),
+        tmux_socket: ctx.home.tmux_socket_name(),
+        user_home: grove_engine::home::user_home().map(|p| p.display().to_string()),
+    })
+}
+
+/// `tool_status`: which of git, tmux, gh and the agent CLIs are on `PATH`.
+#[tauri::command]
+pub async fn tool_status() -> Result<Vec<ToolStatus>, IpcError> {
+    // A PATH walk touches the file system; keep it off the IPC thread.
+    tokio::task::spawn_blocking(tools::check_tools)
+        .await
+        .map_err(|e| IpcError::new(crate::ipc_error::IpcErrorCode::Internal, e.to_string()))
+}

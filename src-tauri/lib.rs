@@ -1,0 +1,17 @@
+//! Grove's app shell: the CLI entry, the Tauri builder, commands and events. Thin adapters over
+//! `grove_engine`; no business logic lives here.
+
+mod app;
+pub mod bindings;
+mod cli;
+pub mod commands;
+pub mod ipc_error;
+
+pub use app::builder;
+
+use std::process::ExitCode;
+
+/// Entry point of the `grove` binary.
+pub fn main() -> ExitCode {
+    cli::main()
+}
