@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { formatAge, plural, tildify } from "./format";
+
+describe("formatAge", () => {
+  it.each([
+    [0, "now"],
+    [4_999, "now"],
+    [5_000, "5s"],
+    [59_999, "59s"],
+    [60_000, "1m"],
+    [3_599_999, "59m"],
+    [3_600_000, "1h"],
+    [86_399_999, "23h"],
+    [86_400_000, "1d"],
+    [-30_000, "now"],
+    [Number.NaN, "now"],
+  ])("an age of %d ms reads %s", (ms, text) => {
+    expect(formatAge(ms), `age ${ms} ms`).toBe(text);
+  });
+});
+
+describe("plural", () => {
+  it("uses the singular only for exactly one", () => {
+    expect(plural(0, "session")).toBe("0 sessions");
+    expect(plural(1, "session")).toBe("1 session");
+    expect(plural(2, "match", "matches")).toBe("2 matches");
+  });
+});
+
+describe("tildify", () => {
+  it("shortens paths under the home directory only", () => {
+    expect(tildify("/home/ana/.config/grove/config.toml", "/home/ana")).toBe("~/.config/grove/config.toml");
+    expect(tildify("/home/ana", "/home/ana/")).toBe("~");
+    expect(tildify("/home/anabel/x", "/home/ana"), "a sibling with a common prefix is not under home").toBe(
+      "/home/anabel/x",
+    );
+    expect(tildify("C:\\Users\\ana\\grove", "C:\\Users\\ana")).toBe("~\\grove");
+    expect(tildify("/etc/x", null)).toBe("/etc/x");
+  });
+});

@@ -1,0 +1,35 @@
+// Text formatting shared by every surface, so an age reads the same in a row, the detail panel and
+// the status bar.
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Below this an age reads "now": a few seconds of clock skew should not look like activity. */
+const NOW_THRESHOLD_MS = 5 * SECOND;
+
+/** Compact age for rows: "now", "40s", "4m", "2h", "3d". Future times (clock skew) read "now". */
+export function formatAge(ageMs: number): string {
+  if (!Number.isFinite(ageMs) || ageMs < NOW_THRESHOLD_MS) return "now";
+  if (ageMs < MINUTE) return `${Math.floor(ageMs / SECOND)}s`;
+  if (ageMs < HOUR) return `${Math.floor(ageMs / MINUTE)}m`;
+  if (ageMs < DAY) return `${Math.floor(ageMs / HOUR)}h`;
+  return `${Math.floor(ageMs / DAY)}d`;
+}
+
+/** "1 session", "3 sessions". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Shows a path under the user's home as `~/...`; other paths unchanged. */
+export function tildify(path: string, home: string | null | undefined): string {
+  if (!home) return path;
+  const base = home.replace(/[\\/]+$/, "");
+  if (path === base) return "~";
+  for (const sep of ["/", "\\"]) {
+    if (path.startsWith(base + sep)) return `~${sep}${path.slice(base.length + 1)}`;
+  }
+  return path;
+}
