@@ -1,0 +1,206 @@
+//! Processes an end-to-end test needs, each in its own process group and ended with it.
+
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::webdriver::WebDriver;
+
+/// How long a helper process may take to come up before the test gives up.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// Grace between SIGTERM and SIGKILL when ending a process group.
+const TERM_GRACE: Duration = Duration::from_secs(3);
+
+/// A child process leading its own process group; dropping it ends the whole group.
+pub struct GroupGuard {
+    name: &'static str,
+    child: Child,
+}
+
+impl GroupGuard {
+    fn spawn(name: &'static str, cmd: &mut Command) -> Self {
+        let child = cmd
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name} ({cmd:?}): {e}; scripts/setup installs it"));
+        Self { name, child }
+    }
+
+    /// Ends the group: SIGTERM, then SIGKILL after a grace period. Returns whether every process
+    /// of the group is gone.
+    pub fn stop(&mut self) -> bool {
+        let pgid = self.child.id() as libc::pid_t;
+        signal_group(pgid, libc::SIGTERM);
+        let deadline = Instant::now() + TERM_GRACE;
+        while group_alive(pgid) && Instant::now() < deadline {
+            let _ = self.child.try_wait();
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if group_alive(pgid) {
+            eprintln!("{} ignored SIGTERM; killing its process group", self.name);
+            signal_group(pgid, libc::SIGKILL);
+        }
+        let _ = self.child.wait();
+        let deadline = Instant::now() + TERM_GRACE;
+        while group_alive(pgid) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        !group_alive(pgid)
+    }
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn signal_group(pgid: libc::pid_t, signal: libc::c_int) {
+    // SAFETY: kill(2) with a negative pid signals a process group; no memory is involved.
+    unsafe { libc::kill(-pgid, signal) };
+}
+
+fn group_alive(pgid: libc::pid_t) -> bool {
+    // SAFETY: signal 0 only checks for existence; ESRCH means the group is empty.
+    unsafe { libc::kill(-pgid, 0) == 0 }
+}
+
+/// A virtual X display.
+pub struct Display {
+    pub name: String,
+    _xvfb: GroupGuard,
+}
+
+impl Display {
+    /// Starts Xvfb on the first free display; `-displayfd` makes Xvfb pick it and tell us once it
+    /// accepts connections, so there is no polling for a socket.
+    pub fn start() -> Self {
+        let mut xvfb = GroupGuard::spawn(
+            "Xvfb",
+            Command::new("Xvfb")
+                .args(["-displayfd", "1", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        );
+        let stdout = xvfb.child.stdout.take().expect("piped stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let number = rx
+            .recv_timeout(START_TIMEOUT)
+            .unwrap_or_else(|_| panic!("Xvfb did not report a display within {START_TIMEOUT:?}"));
+        let number = number.trim();
+        assert!(!number.is_empty() && number.chars().all(|c| c.is_ascii_digit()), "Xvfb printed {number:?}");
+        Self { name: format!(":{number}"), _xvfb: xvfb }
+    }
+}
+
+/// A temporary `GROVE_HOME` and config location for one app instance.
+pub struct TestHome {
+    dir: tempfile::TempDir,
+}
+
+impl TestHome {
+    pub fn new() -> Self {
+        Self { dir: tempfile::tempdir().expect("temp dir") }
+    }
+    pub fn grove_home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+    pub fn config_path(&self) -> PathBuf {
+        self.user_home().join(".config/grove/config.toml")
+    }
+    /// `HOME` for the app: nothing outside the temp dir is touched, and paths shown as `~/...`
+    /// keep machine paths out of screenshots.
+    pub fn user_home(&self) -> PathBuf {
+        self.dir.path().join("user")
+    }
+}
+
+/// The OS appearance the app runs under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    fn gtk_theme(self) -> &'static str {
+        match self {
+            Theme::Light => "Adwaita",
+            Theme::Dark => "Adwaita:dark",
+        }
+    }
+}
+
+/// tauri-driver (and the WebKitWebDriver and app it starts) on a private session bus.
+pub struct Driver {
+    guard: GroupGuard,
+    pub port: u16,
+}
+
+impl Driver {
+    /// Starts tauri-driver on free ports. The app inherits the driver's environment, so the
+    /// test's `GROVE_HOME` and config are set here.
+    pub fn start(display: &Display, home: &TestHome, theme: Theme) -> Self {
+        std::fs::create_dir_all(home.user_home()).expect("create test HOME");
+        let port = free_port();
+        let native_port = free_port();
+        let guard = GroupGuard::spawn(
+            "tauri-driver",
+            Command::new("dbus-run-session")
+                .args(["--", "tauri-driver", "--port", &port.to_string(), "--native-port"])
+                .arg(native_port.to_string())
+                .env("DISPLAY", &display.name)
+                .env("GROVE_HOME", home.grove_home())
+                .env("GROVE_CONFIG", home.config_path())
+                .env("HOME", home.user_home())
+                .env("XDG_CONFIG_HOME", home.user_home().join(".config"))
+                .env("XDG_DATA_HOME", home.user_home().join(".local/share"))
+                .env("GROVE_LOG", "info")
+                // The OS theme the app should follow; fixed so screenshots do not depend on the machine.
+                .env("GTK_THEME", theme.gtk_theme())
+                .env("LANG", "C.UTF-8")
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit()),
+        );
+        wait_for_port(port);
+        Self { guard, port }
+    }
+
+    /// Opens a WebDriver session, which launches the app binary.
+    pub fn launch(&self, app: &Path) -> WebDriver {
+        WebDriver::new_session(self.port, app)
+    }
+
+    /// Ends the driver, the app and everything else in the group; true when none is left.
+    pub fn stop(&mut self) -> bool {
+        self.guard.stop()
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("bind a loopback port").port()
+}
+
+fn wait_for_port(port: u16) {
+    let deadline = Instant::now() + START_TIMEOUT;
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port} within {START_TIMEOUT:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Where screenshots are kept.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/artifacts");
+    std::fs::create_dir_all(&dir).expect("create artifacts dir");
+    dir
+}

@@ -1,0 +1,95 @@
+//! A small W3C WebDriver client: just the endpoints the tests use.
+
+use std::path::Path;
+use std::time::Duration;
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+/// The W3C key under which an element reference arrives.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// How long element lookups wait for an element to appear (the driver waits, we do not poll).
+const IMPLICIT_WAIT_MS: u64 = 20_000;
+
+/// One WebDriver session: one running app.
+pub struct WebDriver {
+    agent: ureq::Agent,
+    base: String,
+    session: String,
+}
+
+/// A found element.
+pub struct Element(String);
+
+impl WebDriver {
+    pub fn new_session(port: u16, app: &Path) -> Self {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(90)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let base = format!("http://127.0.0.1:{port}");
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
+        let mut driver = Self { agent, base, session: String::new() };
+        let v = driver.send("POST", "/session", Some(caps));
+        driver.session = v["sessionId"].as_str().unwrap_or_else(|| panic!("no session id in {v}")).to_owned();
+        driver.cmd("POST", "/timeouts", Some(json!({"implicit": IMPLICIT_WAIT_MS})));
+        driver
+    }
+
+    fn send(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{}", self.base, path);
+        let result = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            (_, Some(b)) => self.agent.post(&url).send_json(b),
+            (_, None) => self.agent.post(&url).send_json(json!({})),
+        };
+        let mut resp = result.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = resp.status();
+        let v: Value = resp.body_mut().read_json().unwrap_or_else(|e| panic!("{method} {path}: bad JSON: {e}"));
+        assert!(status.is_success(), "{method} {path} failed with {status}: {}", v["value"]);
+        v["value"].clone()
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.send(method, &format!("/session/{}{}", self.session, path), body)
+    }
+
+    /// The element with `data-testid="<id>"`, waiting for it to appear.
+    pub fn by_test_id(&self, id: &str) -> Element {
+        self.find(&format!("[data-testid=\"{id}\"]"))
+    }
+
+    /// The first element matching a CSS selector, waiting for it to appear.
+    pub fn find(&self, css: &str) -> Element {
+        let v = self.cmd("POST", "/element", Some(json!({"using": "css selector", "value": css})));
+        Element(v[ELEMENT_KEY].as_str().unwrap_or_else(|| panic!("no element for {css}: {v}")).to_owned())
+    }
+
+    /// The rendered text of an element.
+    pub fn text(&self, el: &Element) -> String {
+        self.cmd("GET", &format!("/element/{}/text", el.0), None).as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Runs an async script; its last argument is the callback that returns the result.
+    pub fn execute_async(&self, script: &str) -> Value {
+        self.cmd("POST", "/execute/async", Some(json!({"script": script, "args": []})))
+    }
+
+    /// A PNG of the window's content, once web fonts are in and two frames have been painted
+    /// (WebKit's snapshot shows the last painted frame, which can lag the DOM).
+    pub fn screenshot(&self) -> Vec<u8> {
+        self.execute_async(
+            "const done = arguments[arguments.length - 1];
+             document.fonts.ready.then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
+        );
+        let b64 = self.cmd("GET", "/screenshot", None);
+        base64::engine::general_purpose::STANDARD.decode(b64.as_str().expect("base64 string")).expect("valid base64")
+    }
+
+    /// Closes the session, which closes the app.
+    pub fn quit(self) {
+        self.send("DELETE", &format!("/session/{}", self.session), None);
+    }
+}
