@@ -5,10 +5,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use grove_engine::home::{self, GroveHome};
+use grove_engine::config::ConfigSources;
+use grove_engine::home::GroveHome;
 use grove_engine::logging;
 
 use crate::commands::AppContext;
+
+mod config_check;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,13 +43,21 @@ enum Command {
 enum ConfigAction {
     /// Print the JSON schema of config.toml, for editor completion and validation.
     Schema,
+    /// Load and merge every config file (global, running, each project's grove.toml) and print
+    /// each error with file and line. Exits 1 when there is any error.
+    Check {
+        /// One JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Parses the command line and runs the app or the subcommand.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let home = GroveHome::from_env();
-    let config_path = cli.config.clone().unwrap_or_else(home::default_config_path);
+    let sources = ConfigSources::from_env(cli.config.clone());
+    let config_path = sources.running.clone().unwrap_or_else(|| sources.global.clone());
     match cli.command {
         None => {
             let _log = logging::init(&home, "info");
@@ -61,16 +72,22 @@ pub fn main() -> ExitCode {
         Some(command) => {
             // The CLI keeps stderr for its own messages; details still reach the log files.
             let _log = logging::init(&home, "warn");
-            run(command)
+            run(command, &sources)
         }
     }
 }
 
-fn run(command: Command) -> ExitCode {
+fn run(command: Command, sources: &ConfigSources) -> ExitCode {
     match command {
         Command::Config { action: ConfigAction::Schema } => {
-            println!("{}", serde_json::to_string_pretty(&grove_engine::config::schema()).expect("a JSON value prints"));
+            print_json(&grove_engine::config::schema());
             ExitCode::SUCCESS
         }
+        Command::Config { action: ConfigAction::Check { json } } => config_check::run(sources, json),
     }
+}
+
+/// Prints one pretty JSON document on stdout (the `--json` contract of ARCHITECTURE §3.5).
+pub(crate) fn print_json(value: &impl serde::Serialize) {
+    println!("{}", serde_json::to_string_pretty(value).expect("CLI output types serialise"));
 }
