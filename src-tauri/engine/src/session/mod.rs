@@ -1,1 +1,23 @@
-//! Session model (SPEC §A). Filled in by the store issue.
+//! Session model (SPEC §A): the persisted record and lifecycle, and the pure derivations the UI,
+//! CLI and notifications share: display status (A2), terminal and restorable (A3), activity (A4)
+//! and attention level (A5). Nothing here touches the disk or the clock; `store` persists records.
+
+mod activity;
+mod attention;
+mod lifecycle;
+mod record;
+mod status;
+mod terminal;
+#[cfg(test)]
+mod test_support;
+mod wire_enum;
+
+pub use activity::Activity;
+pub use attention::{AttentionLevel, PrSignals, attention_level};
+pub use lifecycle::{
+    Lifecycle, PrPart, PrReason, PrState, RuntimeHandle, RuntimePart, RuntimeReason, RuntimeState, SessionPart,
+    SessionReason, SessionState,
+};
+pub use record::{RECORD_VERSION, RuntimeKind, SessionKind, SessionRecord};
+pub use status::{DisplayStatus, display_status};
+pub use terminal::{is_restorable, is_terminal};
