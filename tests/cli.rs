@@ -76,3 +76,72 @@ fn unknown_subcommand_is_a_usage_error() {
     assert!(stderr(&out).contains("unrecognized subcommand"), "{}", stderr(&out));
     assert!(!dir.path().join("home").exists(), "a usage error must not create GROVE_HOME");
 }
+
+/// A record as Grove writes it (ARCHITECTURE §3.4), for `id` in project `api`.
+fn record_json(id: &str, state: &str, reason: &str) -> String {
+    serde_json::json!({
+        "version": 1,
+        "id": id,
+        "projectId": "api",
+        "kind": "worker",
+        "agent": "claude-code",
+        "runtime": "tmux",
+        "branch": format!("session/{id}"),
+        "worktree": format!("/tmp/worktrees/{id}"),
+        "createdAt": "2026-01-02T03:04:05Z",
+        "displayName": "Fix the login bug",
+        "prompt": "Fix the login bug",
+        "lifecycle": {
+            "session": {"state": state, "reason": reason, "startedAt": "2026-01-02T03:04:06Z",
+                        "lastTransitionAt": "2026-01-02T03:04:06Z", "terminatedAt": null},
+            "pr": {"state": "none", "reason": "not_created", "number": null, "url": null},
+            "runtime": {"state": "alive", "reason": "process_running", "handle": {"kind": "tmux", "id": id}}
+        }
+    })
+    .to_string()
+}
+
+#[test]
+fn ls_stored_lists_good_records_and_quarantines_a_corrupt_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("home/projects/api/sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    std::fs::write(sessions.join("api-1.json"), record_json("api-1", "working", "task_in_progress")).unwrap();
+    std::fs::write(sessions.join("api-2.json"), record_json("api-2", "needs_input", "awaiting_user_input")).unwrap();
+    let corrupt = b"{\"version\": 1, \"id\": \"api-3\", \"projectId\": ";
+    std::fs::write(sessions.join("api-3.json"), corrupt).unwrap();
+
+    let out = grove(dir.path(), &["ls", "--stored"]);
+    assert!(out.status.success(), "one bad record must not fail the listing: {}", stderr(&out));
+    let table = stdout(&out);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("ID") && lines[0].contains("ATTENTION"), "table header, got {table}");
+    assert!(lines.iter().any(|l| l.starts_with("api-1") && l.contains("working")), "api-1 listed as working: {table}");
+    assert!(lines.iter().any(|l| l.starts_with("api-2") && l.contains("respond")), "api-2 needs a response: {table}");
+    assert!(!table.contains("api-3"), "the corrupt record is not a session: {table}");
+    let warning = stderr(&out);
+    assert!(warning.contains("warning:") && warning.contains("api-3.json"), "the bad file is named: {warning}");
+
+    let quarantined: Vec<_> = std::fs::read_dir(&sessions)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("api-3.json.corrupt-"))
+        .collect();
+    assert_eq!(quarantined.len(), 1, "exactly one quarantine file for api-3");
+    assert_eq!(std::fs::read(quarantined[0].path()).unwrap(), corrupt, "the bytes are kept, never deleted");
+
+    let again = grove(dir.path(), &["ls", "--stored", "--json"]);
+    let listing: Value = serde_json::from_slice(&again.stdout).expect("--json prints one document");
+    assert_eq!(listing["sessions"].as_array().map(Vec::len), Some(2), "{listing}");
+    assert_eq!(listing["sessions"][0]["enrichment"]["kind"], "stored", "{listing}");
+    assert_eq!(listing["sessions"][1]["attention"], "respond", "{listing}");
+    assert_eq!(listing["warnings"].as_array().map(Vec::len), Some(0), "a quarantined file is reported once: {listing}");
+}
+
+#[test]
+fn ls_rejects_a_traversal_project_id_before_touching_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = grove(dir.path(), &["ls", "--project", "../etc"]);
+    assert_eq!(out.status.code(), Some(2), "a bad id is a usage error");
+    assert!(stderr(&out).contains("project id"), "the error says which id: {}", stderr(&out));
+}

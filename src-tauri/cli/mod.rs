@@ -12,6 +12,7 @@ use grove_engine::logging;
 use crate::commands::AppContext;
 
 mod config_check;
+mod ls;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,6 +33,18 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// List sessions: id, project, status, attention, branch, age.
+    Ls {
+        /// Only this project's sessions.
+        #[arg(long, value_name = "P")]
+        project: Option<String>,
+        /// Read the records on disk only, without live probes.
+        #[arg(long)]
+        stored: bool,
+        /// One JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Inspect Grove's configuration.
     Config {
         #[command(subcommand)]
@@ -72,13 +85,16 @@ pub fn main() -> ExitCode {
         Some(command) => {
             // The CLI keeps stderr for its own messages; details still reach the log files.
             let _log = logging::init(&home, "warn");
-            run(command, &sources)
+            run(command, &home, &sources)
         }
     }
 }
 
-fn run(command: Command, sources: &ConfigSources) -> ExitCode {
+fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode {
     match command {
+        // Until live enrichment exists every read is the stored read; `--stored` is accepted now so
+        // scripts written against it keep working.
+        Command::Ls { project, stored: _, json } => ls::run(home, project.as_deref(), json),
         Command::Config { action: ConfigAction::Schema } => {
             print_json(&grove_engine::config::schema());
             ExitCode::SUCCESS
