@@ -145,3 +145,20 @@ fn ls_rejects_a_traversal_project_id_before_touching_disk() {
     assert_eq!(out.status.code(), Some(2), "a bad id is a usage error");
     assert!(stderr(&out).contains("project id"), "the error says which id: {}", stderr(&out));
 }
+
+#[test]
+fn every_command_leaves_a_line_in_the_rolling_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = grove(dir.path(), &["ls", "--project", "api"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let logs: Vec<_> = std::fs::read_dir(dir.path().join("home/logs"))
+        .expect("GROVE_HOME/logs/ exists after a command")
+        .filter_map(|e| e.ok())
+        .collect();
+    assert_eq!(logs.len(), 1, "one daily log file");
+    let name = logs[0].file_name().to_string_lossy().into_owned();
+    assert!(name.starts_with("grove.") && name.ends_with(".log"), "daily file name, got {name}");
+    let text = std::fs::read_to_string(logs[0].path()).unwrap();
+    assert!(text.contains("grove ls"), "the command is logged (flushed on exit), got {text:?}");
+    assert!(stderr(&out).is_empty(), "info lines stay out of the CLI's stderr: {}", stderr(&out));
+}

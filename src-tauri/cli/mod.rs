@@ -65,6 +65,17 @@ enum ConfigAction {
     },
 }
 
+impl Command {
+    /// The subcommand as typed, for the log.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Ls { .. } => "ls",
+            Command::Config { action: ConfigAction::Schema } => "config schema",
+            Command::Config { action: ConfigAction::Check { .. } } => "config check",
+        }
+    }
+}
+
 /// Parses the command line and runs the app or the subcommand.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -85,6 +96,8 @@ pub fn main() -> ExitCode {
         Some(command) => {
             // The CLI keeps stderr for its own messages; details still reach the log files.
             let _log = logging::init(&home, "warn");
+            // The name only: arguments can carry prompts and messages, which stay out of logs.
+            tracing::info!(version = grove_engine::VERSION, "grove {}", command.name());
             run(command, &home, &sources)
         }
     }
