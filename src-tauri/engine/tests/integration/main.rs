@@ -1,4 +1,5 @@
 //! The engine's one integration test binary; each area is a module.
 
 mod config;
+mod probe;
 mod store;

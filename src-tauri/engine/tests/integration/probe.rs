@@ -1,0 +1,7 @@
+//! Probe tests (SPEC D1, D2, D11, I1-I5).
+
+mod agents;
+mod long_transcripts;
+mod support;
+mod tmux;
+mod tmux_failures;

@@ -1,0 +1,123 @@
+//! The tmux runtime probe against a real tmux server on a private socket (SPEC D1, D11): one
+//! tmux call for all sessions, and only positive evidence makes a session missing.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{TimeDelta, Utc};
+use grove_engine::probe::{
+    LastOutput, Liveness, PidProbe, ProbeError, RuntimeProbe, RuntimeProbes, TmuxLastOutput, TmuxProbe,
+};
+use grove_engine::session::{RuntimeHandle, RuntimeKind};
+
+use super::support::{TmuxServer, calls, counting_tmux, record, within};
+
+fn tmux_handles(names: &[String]) -> Vec<RuntimeHandle> {
+    names.iter().map(|n| RuntimeHandle { kind: RuntimeKind::Tmux, id: n.clone() }).collect()
+}
+
+fn alive_count(answer: &HashMap<String, Liveness>) -> usize {
+    answer.values().filter(|l| matches!(l, Liveness::Alive { pid: Some(_) })).count()
+}
+
+#[tokio::test]
+async fn fifty_sessions_cost_one_call_and_only_absence_is_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..50).map(|i| format!("s{i}")).collect();
+    let server = TmuxServer::start("fifty", &names, "sleep 3600");
+    let (wrapper, counter) = counting_tmux(tmp.path());
+    let probe = TmuxProbe::new(server.socket.clone()).with_program(&wrapper);
+    let handles = tmux_handles(&names);
+
+    let first = within("liveness", probe.liveness(&handles)).await.expect("tmux answers");
+    assert_eq!(calls(&counter), 1, "one liveness() for 50 sessions must run tmux exactly once");
+    assert_eq!((first.len(), alive_count(&first)), (50, 50), "all 50 sessions alive with a pid: {first:?}");
+
+    server.tmux(&["kill-session", "-t", "=s7"]);
+    let second = within("liveness", probe.liveness(&handles)).await.expect("tmux answers");
+    assert_eq!(calls(&counter), 2, "the second liveness() is again one call");
+    assert_eq!(second["s7"], Liveness::Missing, "a session tmux no longer lists is missing");
+    assert_eq!(alive_count(&second), 49, "the other 49 stay alive: {second:?}");
+
+    server.tmux(&["kill-server"]);
+    // kill-server returns before the server has finished exiting; a call in that window gets
+    // "server exited unexpectedly", rightly an error and not evidence. Ask until it is gone.
+    let third = within("the server to exit", async {
+        loop {
+            match probe.liveness(&handles).await {
+                Ok(answer) => return answer,
+                Err(ProbeError::Failed { .. }) => tokio::task::yield_now().await,
+                Err(other) => panic!("a server shutting down must fail or answer, got {other:?}"),
+            }
+        }
+    })
+    .await;
+    assert!(third.values().all(|l| *l == Liveness::Missing), "with the server gone all are missing: {third:?}");
+}
+
+#[tokio::test]
+async fn a_socket_no_server_ever_used_lists_every_session_missing() {
+    let probe = TmuxProbe::new(TmuxServer::unique_socket("never"));
+    let handles = tmux_handles(&["a".into(), "b".into()]);
+    let answer = within("liveness", probe.liveness(&handles)).await.expect("a missing socket is an answer");
+    assert_eq!(answer.values().filter(|l| **l == Liveness::Missing).count(), 2, "no socket, no sessions: {answer:?}");
+}
+
+#[tokio::test]
+async fn a_pane_whose_command_ended_is_exited() {
+    let server = TmuxServer::start("exited", &["keep".into()], "sleep 3600");
+    server.tmux(&["set-option", "-g", "remain-on-exit", "on", ";", "new-session", "-d", "-s", "done", "true"]);
+    let probe = TmuxProbe::new(server.socket.clone());
+    let handles = tmux_handles(&["keep".into(), "done".into()]);
+    // `true` exits on its own schedule: ask until tmux has marked the pane dead.
+    let answer = within("pane to die", async {
+        loop {
+            let answer = probe.liveness(&handles).await.expect("tmux answers");
+            if !matches!(answer["done"], Liveness::Alive { .. }) {
+                return answer;
+            }
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    assert_eq!(answer["done"], Liveness::Exited, "a dead pane kept open is exited, not missing");
+    assert!(matches!(answer["keep"], Liveness::Alive { pid: Some(_) }), "the other session is alive: {answer:?}");
+}
+
+#[tokio::test]
+async fn mixed_handles_go_to_their_own_probe_with_one_tmux_call() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = TmuxServer::start("mixed", &["t1".into()], "sleep 3600");
+    let (wrapper, counter) = counting_tmux(tmp.path());
+    let probes =
+        RuntimeProbes::new(Arc::new(TmuxProbe::new(server.socket.clone()).with_program(&wrapper)), Arc::new(PidProbe));
+    let mut reaped = std::process::Command::new("true").spawn().unwrap();
+    let dead_pid = reaped.id();
+    reaped.wait().unwrap();
+    let handles = vec![
+        RuntimeHandle { kind: RuntimeKind::Tmux, id: "t1".into() },
+        RuntimeHandle { kind: RuntimeKind::Tmux, id: "t2".into() },
+        RuntimeHandle { kind: RuntimeKind::Process, id: std::process::id().to_string() },
+        RuntimeHandle { kind: RuntimeKind::Process, id: dead_pid.to_string() },
+    ];
+    let answer = within("liveness", probes.liveness(&handles)).await.expect("both probes answer");
+    assert_eq!(calls(&counter), 1, "the tmux handles share one call");
+    assert!(matches!(answer["t1"], Liveness::Alive { .. }), "t1 runs: {answer:?}");
+    assert_eq!(answer["t2"], Liveness::Missing, "t2 was never started");
+    assert_eq!(answer[&std::process::id().to_string()], Liveness::Alive { pid: Some(std::process::id()) });
+    assert_eq!(answer[&dead_pid.to_string()], Liveness::Missing, "a reaped pid is missing");
+}
+
+#[tokio::test]
+async fn last_output_is_the_windows_activity_time() {
+    let server = TmuxServer::start("output", &["talks".into()], "echo hello; sleep 3600");
+    let source = TmuxLastOutput::new(server.socket.clone());
+    let tmp = tempfile::tempdir().unwrap();
+    let rec = record("talks", "shell", tmp.path(), Utc::now());
+    let at = within("last output", source.last_output(&rec)).await.expect("tmux answers").expect("the session exists");
+    let age = Utc::now() - at;
+    assert!(age >= TimeDelta::seconds(-1) && age < TimeDelta::seconds(60), "output was just now, got {at} ({age})");
+    let absent = record("nobody", "shell", tmp.path(), Utc::now());
+    let none = within("last output", source.last_output(&absent)).await.expect("tmux answers");
+    assert_eq!(none, None, "a session tmux does not know has no output time");
+}
