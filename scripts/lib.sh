@@ -1,6 +1,6 @@
 # Shared by scripts/setup, scripts/run and scripts/test.
 
-MIN_RUST=1.85.0   # edition 2024
+MIN_RUST=1.90.0   # Tauri 2.12
 MIN_NODE=20.19.0  # Vite 8
 NODE_VENV=.tools/node
 
