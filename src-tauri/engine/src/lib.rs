@@ -8,6 +8,7 @@ pub mod config;
 pub mod home;
 pub mod ids;
 pub mod logging;
+pub mod manager;
 pub mod probe;
 pub mod session;
 pub mod store;
