@@ -162,3 +162,63 @@ fn every_command_leaves_a_line_in_the_rolling_log() {
     assert!(text.contains("grove ls"), "the command is logged (flushed on exit), got {text:?}");
     assert!(stderr(&out).is_empty(), "info lines stay out of the CLI's stderr: {}", stderr(&out));
 }
+
+/// Whether a process is still running. A killed process whose parent has exited is reparented to
+/// pid 1 and stays a zombie until pid 1 reaps it; some container inits never do, so a zombie counts
+/// as gone: it runs nothing and holds nothing but its pid.
+#[cfg(target_os = "linux")]
+fn process_running(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state is the first field after the parenthesised command name.
+        Ok(stat) => stat.rsplit_once(") ").is_some_and(|(_, rest)| !rest.starts_with('Z')),
+        Err(_) => false,
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn show_with_a_hung_tmux_answers_with_stored_fields_and_leaves_no_process() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("home/projects/api/sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    std::fs::write(sessions.join("api-1.json"), record_json("api-1", "working", "task_in_progress")).unwrap();
+    // A tmux that never answers, recording its pid so the test can check it is gone afterwards.
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let pid_file = dir.path().join("tmux.pid");
+    let script = format!("#!/bin/sh\necho $$ > '{}'\nexec sleep 1000\n", pid_file.display());
+    std::fs::write(bin.join("tmux"), script).unwrap();
+    std::fs::set_permissions(bin.join("tmux"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+
+    let out = Command::new(env!("CARGO_BIN_EXE_grove"))
+        .args(["show", "api-1", "--timeout-ms", "300", "--json"])
+        .env("GROVE_HOME", dir.path().join("home"))
+        .env("GROVE_CONFIG", dir.path().join("config.toml"))
+        .env("PATH", path)
+        .output()
+        .expect("run grove");
+    assert!(out.status.success(), "a hung probe is not an error for show: {}", stderr(&out));
+    let view: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(view["enrichment"]["kind"], "timed_out", "{view}");
+    assert_eq!(view["record"]["displayName"], "Fix the login bug", "stored fields are kept: {view}");
+    assert_eq!(view["record"]["lifecycle"]["runtime"]["state"], "probe_failed", "{view}");
+    assert_eq!(view["status"], "working", "a timeout never makes a session look dead: {view}");
+
+    let pid: i32 = std::fs::read_to_string(&pid_file).expect("the fake tmux ran").trim().parse().unwrap();
+    assert!(!process_running(pid), "the hung tmux (pid {pid}) must be killed, not left running");
+    let record = std::fs::read_to_string(sessions.join("api-1.json")).unwrap();
+    assert!(record.contains("\"alive\""), "a timeout changes nothing on disk: {record}");
+}
+
+#[test]
+fn show_unknown_and_malformed_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = grove(dir.path(), &["show", "api-404"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("no session api-404"), "{}", stderr(&missing));
+    let traversal = grove(dir.path(), &["show", "../../etc/passwd"]);
+    assert_eq!(traversal.status.code(), Some(2), "a malformed id is a usage error");
+    assert!(stderr(&traversal).contains("session id"), "{}", stderr(&traversal));
+}

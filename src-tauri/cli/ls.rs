@@ -1,32 +1,45 @@
-//! `grove ls [--project P] [--stored] [--json]`: the sessions on disk with their derived status and
-//! attention level. A CLI process holds no warm cache, so its cached read is the cold read of
-//! SPEC D6: stored data, marked `enrichment = stored`; `--stored` says so explicitly.
+//! `grove ls [--project P] [--stored | --fresh] [--json]`: sessions with their derived status,
+//! activity and attention level, through the read paths of SPEC D6. The default is the cached
+//! read; a CLI process holds no warm cache, so that is the cold read: stored data at once, marked
+//! `enrichment = stored`. `--fresh` probes every live session, bounded per session.
 
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
-use grove_engine::home::GroveHome;
 use grove_engine::ids::ProjectId;
-use grove_engine::session::{AttentionLevel, DisplayStatus, PrSignals, SessionRecord, attention_level, display_status};
-use grove_engine::store::{self, StoreWarning};
+use grove_engine::manager::{SessionList, SessionView, Sessions};
+use grove_engine::session::{AttentionLevel, DisplayStatus, PrSignals, attention_level, display_status};
+use grove_engine::store::StoreWarning;
 use serde::Serialize;
 
-/// One session in `--json` output: the record as stored plus what Grove derives from it.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ListedSession<'a> {
-    #[serde(flatten)]
-    record: &'a SessionRecord,
-    status: DisplayStatus,
-    attention: AttentionLevel,
-    /// How fresh the live fields are (ARCHITECTURE §4); the CLI reads the disk only.
-    enrichment: Enrichment,
+/// Which read path `grove ls` uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadPath {
+    Stored,
+    Cached,
+    Fresh,
 }
 
+/// One session in `--json` output: the view (record, live fields, enrichment) plus derivations.
 #[derive(Debug, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-enum Enrichment {
-    Stored,
+#[serde(rename_all = "camelCase")]
+pub struct ListedSession<'a> {
+    #[serde(flatten)]
+    pub view: &'a SessionView,
+    pub status: DisplayStatus,
+    pub attention: AttentionLevel,
+}
+
+impl<'a> ListedSession<'a> {
+    pub fn new(view: &'a SessionView) -> Self {
+        let lifecycle = &view.record.lifecycle;
+        Self {
+            view,
+            status: display_status(lifecycle),
+            // PR detail (conflicts, threads) comes with the PR loop; without it the level is never raised.
+            attention: attention_level(lifecycle, view.live.activity, PrSignals::default()),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -35,7 +48,7 @@ struct Listing<'a> {
     warnings: &'a [StoreWarning],
 }
 
-pub fn run(home: &GroveHome, project: Option<&str>, json: bool) -> ExitCode {
+pub async fn run(sessions: &Sessions, project: Option<&str>, path: ReadPath, json: bool) -> ExitCode {
     let project = match project.map(ProjectId::new).transpose() {
         Ok(p) => p,
         Err(e) => {
@@ -43,28 +56,24 @@ pub fn run(home: &GroveHome, project: Option<&str>, json: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let stored = match &project {
-        Some(p) => store::list_stored_project(home, p),
-        None => store::list_stored(home),
+    let list: SessionList = match path {
+        ReadPath::Stored => sessions.list_stored().await,
+        ReadPath::Cached => (*sessions.list_cached().await).clone(),
+        ReadPath::Fresh => sessions.list_fresh().await,
     };
-    let sessions: Vec<ListedSession> = stored
+    let listed: Vec<ListedSession> = list
         .sessions
         .iter()
-        .map(|record| ListedSession {
-            record,
-            status: display_status(&record.lifecycle),
-            // Not probed: no activity and no PR detail, which never raises the level (SPEC A5).
-            attention: attention_level(&record.lifecycle, None, PrSignals::default()),
-            enrichment: Enrichment::Stored,
-        })
+        .filter(|v| project.as_ref().is_none_or(|p| &v.record.project_id == p))
+        .map(ListedSession::new)
         .collect();
     if json {
-        super::print_json(&Listing { sessions, warnings: &stored.warnings });
+        super::print_json(&Listing { sessions: listed, warnings: &list.warnings });
     } else {
-        for warning in &stored.warnings {
+        for warning in &list.warnings {
             eprintln!("warning: {warning}");
         }
-        print!("{}", table(&sessions, Utc::now()));
+        print!("{}", table(&listed, Utc::now()));
     }
     ExitCode::SUCCESS
 }
@@ -73,17 +82,20 @@ fn table(sessions: &[ListedSession], now: DateTime<Utc>) -> String {
     if sessions.is_empty() {
         return "No sessions.\n".to_owned();
     }
-    let header = ["ID", "PROJECT", "STATUS", "ATTENTION", "BRANCH", "AGE"].map(str::to_owned);
-    let rows: Vec<[String; 6]> = sessions
+    let header = ["ID", "PROJECT", "STATUS", "ACTIVITY", "ATTENTION", "BRANCH", "AGE"].map(str::to_owned);
+    let rows: Vec<[String; 7]> = sessions
         .iter()
         .map(|s| {
+            let record = &s.view.record;
             [
-                s.record.id.to_string(),
-                s.record.project_id.to_string(),
+                record.id.to_string(),
+                record.project_id.to_string(),
                 s.status.as_str().to_owned(),
+                // Not probed reads as "-", never as a guess (SPEC E5).
+                s.view.live.activity.map_or("-", |a| a.as_str()).to_owned(),
                 s.attention.as_str().to_owned(),
-                s.record.branch.clone(),
-                age(now, s.record.created_at),
+                record.branch.clone(),
+                age(now, record.created_at),
             ]
         })
         .collect();
@@ -103,7 +115,7 @@ fn table(sessions: &[ListedSession], now: DateTime<Utc>) -> String {
 }
 
 /// Compact age as the dashboard shows it: "now", "40s", "4m", "2h", "3d".
-fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
+pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
     let secs = (now - then).num_seconds();
     match secs {
         ..5 => "now".to_owned(),

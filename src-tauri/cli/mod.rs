@@ -8,11 +8,17 @@ use clap::{Parser, Subcommand};
 use grove_engine::config::ConfigSources;
 use grove_engine::home::GroveHome;
 use grove_engine::logging;
+use grove_engine::manager::{DETAIL_DEADLINE, EnrichmentPolicy, Probes, Sessions};
+use grove_engine::store::Store;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::commands::AppContext;
 
 mod config_check;
 mod ls;
+mod show;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,9 +45,23 @@ enum Command {
         #[arg(long, value_name = "P")]
         project: Option<String>,
         /// Read the records on disk only, without live probes.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "fresh")]
         stored: bool,
+        /// Probe every live session now (bounded per session) instead of the cached read.
+        #[arg(long)]
+        fresh: bool,
         /// One JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one session, with live data bounded by a deadline.
+    Show {
+        /// The session id.
+        id: String,
+        /// How long live probes may take, in milliseconds.
+        #[arg(long, value_name = "N", default_value_t = DETAIL_DEADLINE.as_millis() as u64)]
+        timeout_ms: u64,
+        /// One JSON document instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -70,6 +90,7 @@ impl Command {
     fn name(&self) -> &'static str {
         match self {
             Command::Ls { .. } => "ls",
+            Command::Show { .. } => "show",
             Command::Config { action: ConfigAction::Schema } => "config schema",
             Command::Config { action: ConfigAction::Check { .. } } => "config check",
         }
@@ -105,15 +126,44 @@ pub fn main() -> ExitCode {
 
 fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode {
     match command {
-        // Until live enrichment exists every read is the stored read; `--stored` is accepted now so
-        // scripts written against it keep working.
-        Command::Ls { project, stored: _, json } => ls::run(home, project.as_deref(), json),
+        Command::Ls { project, stored, fresh, json } => {
+            let path = match (stored, fresh) {
+                (true, _) => ls::ReadPath::Stored,
+                (_, true) => ls::ReadPath::Fresh,
+                _ => ls::ReadPath::Cached,
+            };
+            with_sessions(home, |s| async move { ls::run(&s, project.as_deref(), path, json).await })
+        }
+        Command::Show { id, timeout_ms, json } => {
+            with_sessions(home, |s| async move { show::run(&s, &id, Duration::from_millis(timeout_ms), json).await })
+        }
         Command::Config { action: ConfigAction::Schema } => {
             print_json(&grove_engine::config::schema());
             ExitCode::SUCCESS
         }
         Command::Config { action: ConfigAction::Check { json } } => config_check::run(sources, json),
     }
+}
+
+/// Runs `f` with the live read paths on a runtime of their own. Dropping the `Sessions` at the end
+/// cancels any background refresh and kills its probe processes, so the CLI leaves nothing behind.
+fn with_sessions<F, Fut>(home: &GroveHome, f: F) -> ExitCode
+where
+    F: FnOnce(Arc<Sessions>) -> Fut,
+    Fut: Future<Output = ExitCode>,
+{
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let sessions =
+            Arc::new(Sessions::new(Store::new(home.clone()), Probes::live(home), EnrichmentPolicy::default()));
+        f(sessions).await
+    })
 }
 
 /// Prints one pretty JSON document on stdout (the `--json` contract of ARCHITECTURE §3.5).

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::probe::{AgentProbe, RuntimeProbe};
+use crate::home::GroveHome;
+use crate::probe::agents::TailReader;
+use crate::probe::{AgentAdapters, AgentDirs, AgentProbe, PidProbe, RuntimeProbe, TmuxLastOutput, TmuxProbe};
 use crate::session::RuntimeKind;
 
 /// Finds the adapter for an agent name (`claude-code`, `codex`, a custom agent from config).
@@ -31,6 +33,20 @@ impl Probes {
     pub fn with_runtime(mut self, kind: RuntimeKind, probe: Arc<dyn RuntimeProbe>) -> Self {
         self.runtimes.insert(kind, probe);
         self
+    }
+
+    /// The real probes for sessions under `home`: tmux on Grove's own socket, pids for the process
+    /// runtime, and the agent adapters reading the agents' own files (`CLAUDE_CONFIG_DIR`,
+    /// `CODEX_HOME` or their defaults). The CLI and the app both use exactly these.
+    pub fn live(home: &GroveHome) -> Self {
+        let adapters = Arc::new(AgentAdapters::new(
+            &AgentDirs::from_env(),
+            Arc::new(TmuxLastOutput::for_home(home)),
+            Arc::new(TailReader::default()),
+        ));
+        Self::new(Arc::new(move |agent: &str| Some(adapters.adapter_for(agent))))
+            .with_runtime(RuntimeKind::Tmux, Arc::new(TmuxProbe::for_home(home)))
+            .with_runtime(RuntimeKind::Process, Arc::new(PidProbe))
     }
 
     /// The runtime probe for `kind`, if there is one.

@@ -6,4 +6,5 @@ mod bounded;
 mod cached;
 mod flights;
 mod persisted;
+mod real_tmux;
 mod support;

@@ -2,6 +2,6 @@
 
 mod agents;
 mod long_transcripts;
-mod support;
+pub(crate) mod support;
 mod tmux;
 mod tmux_failures;
