@@ -5,6 +5,7 @@
 //! its pure derivations; `store` keeps records on disk; `config` loads and merges TOML layers.
 
 pub mod config;
+pub mod feed;
 pub mod home;
 pub mod ids;
 pub mod logging;

@@ -1,15 +1,410 @@
 // Generated from the Rust types by `cargo test -p grove bindings`; GROVE_BLESS=1 rewrites it.
 // Do not edit by hand.
 
+export type Activity = "active" | "ready" | "idle" | "waiting_input" | "blocked" | "exited" | "unknown";
+
+export type ActivitySource = "process" | "hook" | "transcript" | "pane" | "output";
+
+export type AgentInfo = { 
+/**
+ * A one-line summary of what the agent is doing or last said.
+ */
+summary: string | null, 
+/**
+ * Tokens used so far (input + output), when the transcript records them.
+ */
+tokens: number | null, 
+/**
+ * Cost so far in US dollars, when the transcript records it.
+ */
+costUsd: number | null, 
+/**
+ * The transcript file the adapter reads.
+ */
+transcript: string | null, };
+
 export type AppInfo = { version: string, groveHome: string, configPath: string, tmuxSocket: string, 
 /**
  * The user's home directory, so the UI can show paths under it as `~/...`.
  */
 userHome: string | null, };
 
+export type AttentionLevel = "done" | "merge" | "respond" | "review" | "pending" | "working";
+
+export type ConfigError = { 
+/**
+ * The file the problem is in.
+ */
+file: string, 
+/**
+ * 1-based line of the key (or value) at fault.
+ */
+line: number, 
+/**
+ * 1-based column, in characters.
+ */
+column: number, 
+/**
+ * Dotted key path, such as `projects.api.session_prefix`; empty for whole-file errors.
+ */
+key: string, 
+/**
+ * What is wrong and, where possible, how to fix it.
+ */
+message: string, };
+
+export type DisplayStatus = "spawning" | "working" | "idle" | "needs_input" | "stuck" | "done" | "detecting" | "killed" | "stopped" | "cleanup" | "errored" | "terminated" | "merged" | "ci_failed" | "changes_requested" | "review_pending" | "approved" | "mergeable" | "pr_open";
+
+export type Enrichment = { "kind": "stored" } | { "kind": "enriched", 
+/**
+ * When the answers were combined.
+ */
+at: string, } | { "kind": "failed", 
+/**
+ * When the failure was seen.
+ */
+at: string, 
+/**
+ * What failed, for the UI to show.
+ */
+error: string, } | { "kind": "timed_out", 
+/**
+ * When the deadline was missed.
+ */
+at: string, };
+
+export type FeedEvent = { "kind": "snapshot" } & Snapshot | { "kind": "patch" } & Patch;
+
+export type FeedProject = { 
+/**
+ * The project id.
+ */
+id: string, 
+/**
+ * Its display name.
+ */
+name: string, 
+/**
+ * Whether its config entry currently has an error (the sidebar shows a "config" chip).
+ */
+configError: boolean, };
+
+export type FeedSession = { 
+/**
+ * Record, live fields and how fresh they are.
+ */
+view: SessionView, 
+/**
+ * The flat display status (SPEC A2).
+ */
+status: DisplayStatus, 
+/**
+ * The attention level the dashboard groups by (SPEC A5).
+ */
+attention: AttentionLevel, };
+
+export type FeedWarning = { 
+/**
+ * Where it comes from.
+ */
+source: WarningSource, 
+/**
+ * What happened, naming the file (and line, for config) when there is one.
+ */
+message: string, 
+/**
+ * The file concerned, when there is one.
+ */
+file: string | null, 
+/**
+ * The line in that file, for config errors.
+ */
+line: number | null, };
+
 export type IpcError = { code: IpcErrorCode, message: string, };
 
 export type IpcErrorCode = "invalid_input" | "not_found" | "internal";
+
+export type Lifecycle = { 
+/**
+ * The session part.
+ */
+session: SessionPart, 
+/**
+ * The PR part; absent in a hand-written record means "no PR yet".
+ */
+pr: PrPart, 
+/**
+ * The runtime part; absent in a hand-written record means "not probed yet".
+ */
+runtime: RuntimePart, };
+
+export type LiveFields = { 
+/**
+ * The agent's activity; `None` when not probed, `unknown` when the probe failed or timed out.
+ */
+activity: Activity | null, 
+/**
+ * Where the activity came from, when a probe answered.
+ */
+activitySource: ActivitySource | null, 
+/**
+ * When the agent last did something, if its files say.
+ */
+lastActivityAt: string | null, 
+/**
+ * The error the agent reported, when it is blocked.
+ */
+agentError: string | null, 
+/**
+ * Summary, tokens and cost; on passive passes the last answer is reused (SPEC D9).
+ */
+info: AgentInfo | null, 
+/**
+ * The agent's process id, when the runtime probe knows it.
+ */
+pid: number | null, };
+
+export type Patch = { 
+/**
+ * Sequence number: the previous message's plus one.
+ */
+seq: number, 
+/**
+ * Sessions whose record or live fields changed, in full.
+ */
+sessions: Array<FeedSession>, 
+/**
+ * Sessions that no longer exist (their record was deleted).
+ */
+removed: Array<SessionKey>, 
+/**
+ * The full list of warnings, when it changed; absent when it did not.
+ */
+warnings: Array<FeedWarning> | null, };
+
+export type PrPart = { 
+/**
+ * Current state.
+ */
+state: PrState, 
+/**
+ * Why it is in that state.
+ */
+reason: PrReason, 
+/**
+ * The PR number, once there is a PR.
+ */
+number: number | null, 
+/**
+ * The PR's web address, once there is a PR.
+ */
+url: string | null, };
+
+export type PrReason = "not_created" | "in_progress" | "ci_failing" | "review_pending" | "changes_requested" | "approved" | "merge_ready" | "merged" | "closed_unmerged" | "cleared_on_restore";
+
+export type PrState = "none" | "open" | "merged" | "closed";
+
+export type ProjectId = string;
+
+export type RuntimeHandle = { 
+/**
+ * Which runtime the id belongs to.
+ */
+kind: RuntimeKind, 
+/**
+ * The tmux session name, or the process id as text.
+ */
+id: string, };
+
+export type RuntimeKind = "tmux" | "process";
+
+export type RuntimePart = { 
+/**
+ * Current state.
+ */
+state: RuntimeState, 
+/**
+ * Why it is in that state.
+ */
+reason: RuntimeReason, 
+/**
+ * How to reach the runtime, once it was started.
+ */
+handle: RuntimeHandle | null, };
+
+export type RuntimeReason = "spawn_incomplete" | "process_running" | "process_missing" | "tmux_missing" | "manual_kill_requested" | "stopped_for_restore" | "pr_merged_cleanup" | "auto_cleanup" | "probe_error";
+
+export type RuntimeState = "unknown" | "alive" | "exited" | "missing" | "probe_failed";
+
+export type SessionId = string;
+
+export type SessionKey = { 
+/**
+ * The project the session belongs to.
+ */
+project: ProjectId, 
+/**
+ * The session id.
+ */
+id: SessionId, };
+
+export type SessionKind = "worker" | "orchestrator";
+
+export type SessionPart = { 
+/**
+ * Current state.
+ */
+state: SessionState, 
+/**
+ * Why it entered that state.
+ */
+reason: SessionReason, 
+/**
+ * When the agent started working; `null` until then.
+ */
+startedAt: string | null, 
+/**
+ * When state or reason last changed.
+ */
+lastTransitionAt: string, 
+/**
+ * When the session ended; `null` while it has not.
+ */
+terminatedAt: string | null, };
+
+export type SessionReason = "spawn_requested" | "agent_acknowledged" | "task_in_progress" | "pr_created" | "fixing_ci" | "resolving_review_comments" | "awaiting_user_input" | "awaiting_external_review" | "research_complete" | "merged_waiting_decision" | "manually_killed" | "stopped_for_restore" | "pr_merged" | "auto_cleanup" | "runtime_lost" | "agent_process_exited" | "probe_failure" | "error_in_process";
+
+export type SessionRecord = { 
+/**
+ * Record format version ([`RECORD_VERSION`] when this version writes it).
+ */
+version: number, 
+/**
+ * The session id; equals the file name without `.json`.
+ */
+id: SessionId, 
+/**
+ * The project; equals the `projects/<p>/` directory the record lives in.
+ */
+projectId: ProjectId, 
+/**
+ * Worker or orchestrator.
+ */
+kind: SessionKind, 
+/**
+ * The agent name (`claude-code`, `codex`, `aider`, `shell` or a custom one from config).
+ */
+agent: string, 
+/**
+ * The runtime the agent runs in.
+ */
+runtime: RuntimeKind, 
+/**
+ * The git branch of the worktree.
+ */
+branch: string, 
+/**
+ * The worktree path (absolute).
+ */
+worktree: string, 
+/**
+ * When the session was created.
+ */
+createdAt: string, 
+/**
+ * A short human name (issue title or first prompt line); the UI falls back to the id.
+ */
+displayName: string | null, 
+/**
+ * The prompt the session was started with, if it was started from a prompt.
+ */
+prompt: string | null, 
+/**
+ * The tracker issue (id or URL) the session works on, if any.
+ */
+issue: string | null, 
+/**
+ * The agent's own session id, used to resume it (SPEC F4).
+ */
+agentSessionId: string | null, 
+/**
+ * The persisted lifecycle (SPEC A1).
+ */
+lifecycle: Lifecycle, };
+
+export type SessionState = "not_started" | "working" | "idle" | "needs_input" | "stuck" | "detecting" | "done" | "terminated";
+
+export type SessionView = { 
+/**
+ * The record, with the merge-back applied. When a probe failed or timed out, its runtime part
+ * says `probe_failed` here only; the file on disk is unchanged.
+ */
+record: SessionRecord, 
+/**
+ * What the probes added.
+ */
+live: LiveFields, 
+/**
+ * How fresh `live` is.
+ */
+enrichment: Enrichment, };
+
+export type Snapshot = { 
+/**
+ * Sequence number; the next patch has `seq + 1`.
+ */
+seq: number, 
+/**
+ * Every session, in the store's order (project, creation time, id).
+ */
+sessions: Array<FeedSession>, 
+/**
+ * Every project known from config or from records on disk.
+ */
+projects: Array<FeedProject>, 
+/**
+ * Problems the user should see (config errors, quarantined records, feed errors).
+ */
+warnings: Array<FeedWarning>, };
+
+export type StoreWarning = { "kind": "quarantined", 
+/**
+ * The record file as it was named.
+ */
+file: string, 
+/**
+ * Where it is now.
+ */
+quarantinedAs: string, 
+/**
+ * Why it is not a session.
+ */
+reason: string, } | { "kind": "corrupt", 
+/**
+ * The record file.
+ */
+file: string, 
+/**
+ * Why it is not a session, and why it could not be moved.
+ */
+reason: string, } | { "kind": "newer_version", 
+/**
+ * The record file.
+ */
+file: string, 
+/**
+ * Its format version.
+ */
+version: number, } | { "kind": "unreadable", 
+/**
+ * The path.
+ */
+path: string, 
+/**
+ * The OS error.
+ */
+error: string, };
 
 export type ToolStatus = { 
 /**
@@ -28,3 +423,5 @@ path: string | null,
  * What Grove needs it for, shown next to a missing tool.
  */
 purpose: string, };
+
+export type WarningSource = "config" | "store" | "feed";

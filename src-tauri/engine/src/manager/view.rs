@@ -13,7 +13,8 @@ use crate::store::StoreWarning;
 
 /// Identifies a session across projects: the pair under which probes are single-flighted and
 /// cooldowns are kept.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct SessionKey {
     /// The project the session belongs to.
     pub project: ProjectId,
