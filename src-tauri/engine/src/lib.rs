@@ -5,11 +5,13 @@
 //! its pure derivations; `store` keeps records on disk; `config` loads and merges TOML layers.
 
 pub mod config;
+pub mod demo;
 pub mod feed;
 pub mod home;
 pub mod ids;
 pub mod logging;
 pub mod manager;
+pub mod ops;
 pub mod probe;
 pub mod session;
 pub mod store;

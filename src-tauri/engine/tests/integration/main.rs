@@ -1,6 +1,8 @@
 //! The engine's one integration test binary; each area is a module.
 
 mod config;
+mod demo;
 mod manager;
+mod ops;
 mod probe;
 mod store;

@@ -1,0 +1,206 @@
+//! What can go wrong in an operation. Every error names the operation, the step it was in and
+//! the session, so a user (or the CLI's stderr) learns what failed and where without a log.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+use super::command::CommandError;
+use super::launch::LaunchError;
+use crate::ids::SessionId;
+use crate::store::StoreError;
+
+/// The steps of a spawn (SPEC F1), in the order they run. A failed spawn names the step that
+/// failed; every earlier step has been rolled back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SpawnStep {
+    /// Checking the request: project, agent, branch name, prompt length.
+    Validate,
+    /// Reserving the session id (SPEC B4).
+    ReserveId,
+    /// `git worktree add` of the session's branch.
+    Worktree,
+    /// The project's `post_create` commands, run in the new worktree.
+    PostCreate,
+    /// Writing the prompt file (0600).
+    PromptFile,
+    /// Starting the tmux session or process that runs the agent.
+    Runtime,
+    /// Writing the session record.
+    Record,
+}
+
+impl SpawnStep {
+    /// Every step, in the order a spawn runs them.
+    pub const ALL: [SpawnStep; 7] = [
+        SpawnStep::Validate,
+        SpawnStep::ReserveId,
+        SpawnStep::Worktree,
+        SpawnStep::PostCreate,
+        SpawnStep::PromptFile,
+        SpawnStep::Runtime,
+        SpawnStep::Record,
+    ];
+}
+
+impl fmt::Display for SpawnStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SpawnStep::Validate => "validate",
+            SpawnStep::ReserveId => "reserve id",
+            SpawnStep::Worktree => "worktree",
+            SpawnStep::PostCreate => "post_create",
+            SpawnStep::PromptFile => "prompt file",
+            SpawnStep::Runtime => "runtime",
+            SpawnStep::Record => "record",
+        })
+    }
+}
+
+/// Why a step failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Cause {
+    /// The request or the session's state does not allow the operation.
+    #[error("{0}")]
+    Invalid(String),
+    /// A message or prompt over the limit (SPEC F2).
+    #[error("the text is {chars} characters long; at most {max} are allowed")]
+    TooLong {
+        /// Its length in characters.
+        chars: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An outside program (git, tmux, a post_create command) failed.
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    /// The agent's launch command could not be built.
+    #[error(transparent)]
+    Launch(#[from] LaunchError),
+    /// A file operation failed.
+    #[error("could not {action} {}: {source}", path.display())]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// Restoring the session first (before a send) failed.
+    #[error(transparent)]
+    Restore(Box<OpError>),
+    /// A failure injected on purpose ([`super::Ops::failing_at`]), to test rollback.
+    #[error("failure injected for testing")]
+    Injected,
+    /// A blocking task panicked or was cancelled.
+    #[error("background task failed: {0}")]
+    Task(String),
+}
+
+impl Cause {
+    /// An I/O failure of `action` on `path`.
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
+        Self::Io { action, path: path.into(), source }
+    }
+}
+
+/// A spawn that failed at `step`. Everything earlier was rolled back in reverse order; anything
+/// the rollback could not undo is listed in `rollback_failures` (and logged), never hidden.
+#[derive(Debug, thiserror::Error)]
+#[error("spawn failed at step {step}{}: {cause}{}", session_note(session.as_ref()), rollback_note(rollback_failures))]
+pub struct SpawnError {
+    /// The step that failed.
+    pub step: SpawnStep,
+    /// The id reserved before the failure, if the spawn got that far (it is released again).
+    pub session: Option<SessionId>,
+    /// What went wrong.
+    pub cause: Cause,
+    /// Undo actions that themselves failed, each saying what is left behind.
+    pub rollback_failures: Vec<String>,
+}
+
+fn session_note(session: Option<&SessionId>) -> String {
+    session.map(|s| format!(" (session {s})")).unwrap_or_default()
+}
+
+fn rollback_note(failures: &[String]) -> String {
+    if failures.is_empty() { String::new() } else { format!("; rollback left behind: {}", failures.join("; ")) }
+}
+
+/// The operations on an existing session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpKind {
+    /// Send a message (SPEC F2).
+    Send,
+    /// Kill the session (SPEC F3).
+    Kill,
+    /// Restore a stopped session (SPEC F4).
+    Restore,
+    /// Stop one session for a later restore (SPEC F5).
+    Stop,
+}
+
+impl fmt::Display for OpKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OpKind::Send => "send",
+            OpKind::Kill => "kill",
+            OpKind::Restore => "restore",
+            OpKind::Stop => "stop",
+        })
+    }
+}
+
+/// Where an operation on an existing session was when it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpStep {
+    /// Checking the request (message length).
+    Validate,
+    /// Reading the session record.
+    LoadRecord,
+    /// Checking that the session's state allows the operation.
+    CheckState,
+    /// Restoring a stopped session before sending to it.
+    Restore,
+    /// Finding or re-adding the worktree.
+    Worktree,
+    /// Starting or stopping the runtime.
+    Runtime,
+    /// Handing the text to the agent's terminal.
+    Deliver,
+    /// Writing the session record.
+    Record,
+}
+
+impl fmt::Display for OpStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OpStep::Validate => "validate",
+            OpStep::LoadRecord => "load record",
+            OpStep::CheckState => "check state",
+            OpStep::Restore => "restore",
+            OpStep::Worktree => "worktree",
+            OpStep::Runtime => "runtime",
+            OpStep::Deliver => "deliver",
+            OpStep::Record => "record",
+        })
+    }
+}
+
+/// An operation on an existing session that failed.
+#[derive(Debug, thiserror::Error)]
+#[error("{op} {session} failed at step {step}: {cause}")]
+pub struct OpError {
+    /// The operation.
+    pub op: OpKind,
+    /// The session it was for.
+    pub session: SessionId,
+    /// The step that failed.
+    pub step: OpStep,
+    /// What went wrong.
+    pub cause: Cause,
+}

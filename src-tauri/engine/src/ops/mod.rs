@@ -1,0 +1,159 @@
+//! Session operations (SPEC §F): spawn, send, kill, restore and stop one session. [`Ops`] is the
+//! facade the app and the CLI call.
+//!
+//! Rules every operation keeps:
+//! - User text never goes through a shell: git and tmux get argv words, the agent's command is
+//!   handed to tmux as separate words after `--` (tmux executes them directly), and prompts and
+//!   messages travel in 0600 files.
+//! - tmux always runs on Grove's own socket (`tmux -L <socket>`); the user's server is never
+//!   addressed. Processes are signalled only as groups Grove started and recorded (SPEC G4).
+//! - The record is the last thing a spawn writes, so a reader never sees a half-made session;
+//!   a failing step rolls back the earlier ones and the error names the step.
+//! - Store calls block on file I/O and lock backoff, so they run on `spawn_blocking`.
+//!
+//! Files: `spawn` (F1) with `undo` (its rollback), `launch` (agent argv, I1-I4), `send` (F2),
+//! `kill` (F3, F5), `worktree` (what kill does with the worktree), `restore` (F4), `runtime`
+//! (starting and ending tmux sessions and processes), `tmux`, `git`, `process`, `files` and
+//! `command` (bounded child processes).
+
+mod command;
+mod error;
+mod files;
+mod git;
+mod kill;
+mod launch;
+mod process;
+mod restore;
+mod runtime;
+mod send;
+mod spawn;
+mod tmux;
+mod undo;
+mod worktree;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+pub use command::{CommandError, CommandOutput};
+pub use error::{Cause, OpError, OpKind, OpStep, SpawnError, SpawnStep};
+pub use files::prompt_file;
+pub use git::GIT_TIMEOUT;
+pub use kill::{KillOptions, KillOutcome};
+pub use launch::{AGENT_SESSION_ID_PLACEHOLDER, Adapter, LaunchError, LaunchMode, LaunchPlan, plan_launch};
+pub use process::KILL_STEP;
+pub use send::SendOutcome;
+pub use spawn::{POST_CREATE_TIMEOUT, SpawnRequest};
+pub use tmux::{TMUX_TIMEOUT, Tmux};
+pub use worktree::{KeptReason, WorktreeOutcome};
+
+use crate::config::Config;
+use crate::ids::{ProjectId, SessionId};
+use crate::session::SessionRecord;
+use crate::store::{Store, StoreError};
+
+/// The longest prompt or message, in characters (SPEC F2, §J): longer text is refused rather
+/// than cut, so an agent never works from half a message.
+pub const MAX_MESSAGE_CHARS: usize = 10_000;
+
+/// Environment variable naming the session, set in every agent's environment.
+pub const SESSION_ENV: &str = "GROVE_SESSION";
+/// Environment variable naming the session's project.
+pub const PROJECT_ENV: &str = "GROVE_PROJECT";
+/// Environment variable holding the path of the session's prompt file, when it has a prompt.
+pub const PROMPT_FILE_ENV: &str = "GROVE_PROMPT_FILE";
+
+/// The operations of one Grove home under one config. Cheap to clone.
+#[derive(Clone)]
+pub struct Ops {
+    store: Store,
+    config: Arc<Config>,
+    tmux: Tmux,
+    fail_at: Option<SpawnStep>,
+    now: fn() -> DateTime<Utc>,
+}
+
+impl std::fmt::Debug for Ops {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ops").field("home", self.store.home()).field("fail_at", &self.fail_at).finish_non_exhaustive()
+    }
+}
+
+impl Ops {
+    /// Operations on `store`'s home with `config`, using tmux from `PATH` on the home's socket.
+    pub fn new(store: Store, config: Config) -> Self {
+        let tmux = Tmux::for_home(store.home());
+        Self { store, config: Arc::new(config), tmux, fail_at: None, now: Utc::now }
+    }
+
+    /// The same operations running `program` as the tmux client (a full path, or a wrapper in
+    /// tests); the socket stays the home's, so the user's server is still never addressed.
+    pub fn with_tmux_program(mut self, program: impl Into<std::path::PathBuf>) -> Self {
+        self.tmux = self.tmux.with_program(program);
+        self
+    }
+
+    /// The same operations with another clock, for records with predictable times.
+    pub fn with_clock(mut self, now: fn() -> DateTime<Utc>) -> Self {
+        self.now = now;
+        self
+    }
+
+    /// Fault injection: every spawn fails at `step`, before the step does anything, as if that
+    /// step's own command had failed. Tests use it to prove the rollback of every earlier step;
+    /// nothing else should.
+    pub fn failing_at(mut self, step: SpawnStep) -> Self {
+        self.fail_at = Some(step);
+        self
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The config.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The tmux server sessions run on.
+    pub fn tmux(&self) -> &Tmux {
+        &self.tmux
+    }
+
+    /// Runs a blocking store call on the blocking pool.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, Cause> {
+        let store = self.store.clone();
+        match tokio::task::spawn_blocking(move || call(&store)).await {
+            Ok(result) => result.map_err(Cause::Store),
+            Err(e) => Err(Cause::Task(e.to_string())),
+        }
+    }
+
+    /// Reads the record of `session` in whichever project holds it.
+    async fn find(&self, session: &SessionId) -> Result<SessionRecord, Cause> {
+        let id = session.clone();
+        self.blocking(move |store| store.find(&id)).await
+    }
+
+    /// Read-modify-write of one record under its lock (SPEC B2).
+    async fn update(
+        &self,
+        project: &ProjectId,
+        session: &SessionId,
+        change: impl FnOnce(&mut SessionRecord) + Send + 'static,
+    ) -> Result<SessionRecord, Cause> {
+        let (project, id) = (project.clone(), session.clone());
+        self.blocking(move |store| store.update(&project, &id, change)).await
+    }
+}
+
+/// Refuses text over [`MAX_MESSAGE_CHARS`] characters.
+fn check_length(text: &str) -> Result<(), Cause> {
+    let chars = text.chars().count();
+    if chars > MAX_MESSAGE_CHARS { Err(Cause::TooLong { chars, max: MAX_MESSAGE_CHARS }) } else { Ok(()) }
+}

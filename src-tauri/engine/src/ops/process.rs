@@ -1,0 +1,94 @@
+//! The plain-process runtime: an agent started as a child in its own process group, and ended
+//! by signalling that group with escalating signals (SPEC F3, G4). Only a pid Grove recorded in
+//! a session's runtime handle is ever signalled, and only as the group it leads.
+
+use std::ffi::OsString;
+use std::fs::OpenOptions;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use super::error::Cause;
+
+/// The signals of a kill, in order (SPEC F3): interrupt (agents save and exit), terminate, then
+/// kill, which cannot be ignored.
+#[cfg(unix)]
+pub const KILL_ESCALATION: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGKILL];
+
+/// How long each signal gets before the next one (SPEC F3, §J): time for an agent to save its
+/// session, short enough that a kill still feels immediate.
+pub const KILL_STEP: Duration = Duration::from_secs(2);
+
+/// How often the group is checked while waiting between signals. A check is one `kill(pg, 0)`
+/// system call, so this costs nothing and ends the wait soon after the group is gone.
+const EXIT_CHECK_EVERY: Duration = Duration::from_millis(50);
+
+/// Starts `argv` in `cwd` as the leader of a new process group, with stdin closed and output
+/// appended to `log`; returns its pid, which is also its group id.
+pub fn start(argv: &[OsString], cwd: &Path, env: &[(String, String)], log: &Path) -> Result<u32, Cause> {
+    let Some((program, args)) = argv.split_first() else {
+        return Err(Cause::Invalid("the agent command is empty".into()));
+    };
+    if let Some(dir) = log.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Cause::io("create directory", dir, e))?;
+    }
+    let out = OpenOptions::new().create(true).append(true).open(log).map_err(|e| Cause::io("open", log, e))?;
+    let err = out.try_clone().map_err(|e| Cause::io("open", log, e))?;
+    let mut command = tokio::process::Command::new(program);
+    command.args(args).current_dir(cwd).stdin(Stdio::null()).stdout(out).stderr(err);
+    command.envs(env.iter().map(|(k, v)| (k, v)));
+    #[cfg(unix)]
+    command.process_group(0);
+    let child = command.spawn().map_err(|e| Cause::io("start agent", program, e))?;
+    let pid = child.id().ok_or_else(|| Cause::Invalid("the agent exited before its pid was read".into()))?;
+    // Dropped without `kill_on_drop`: the agent outlives this call (it is the session), and
+    // tokio reaps it in the background if it exits while Grove runs.
+    drop(child);
+    Ok(pid)
+}
+
+/// Ends the process group `pgid` with [`KILL_ESCALATION`], [`KILL_STEP`] apart. Returns once the
+/// group is gone; ESRCH (no such group) at any point means done.
+#[cfg(unix)]
+pub async fn kill_group(pgid: u32) -> Result<(), Cause> {
+    let pg = libc::pid_t::try_from(pgid)
+        .ok()
+        .filter(|p| *p > 1)
+        .ok_or_else(|| Cause::Invalid(format!("{pgid} is not a process group Grove could have started")))?;
+    for signal in KILL_ESCALATION {
+        if !signal_group(pg, signal)? {
+            return Ok(());
+        }
+        let deadline = tokio::time::Instant::now() + KILL_STEP;
+        while tokio::time::Instant::now() < deadline {
+            if !signal_group(pg, 0)? {
+                return Ok(());
+            }
+            tokio::time::sleep(EXIT_CHECK_EVERY).await;
+        }
+    }
+    // SIGKILL cannot be caught; a group still there after it holds only zombies or processes in
+    // uninterruptible sleep, which will go without Grove's help.
+    Ok(())
+}
+
+/// Sends `signal` (0: only check) to group `pg`; `Ok(false)` if the group does not exist.
+#[cfg(unix)]
+fn signal_group(pg: libc::pid_t, signal: libc::c_int) -> Result<bool, Cause> {
+    // SAFETY: `pg` > 1, so `-pg` addresses exactly that process group, never every process (-1)
+    // or Grove's own group (0).
+    if unsafe { libc::kill(-pg, signal) } == 0 {
+        return Ok(true);
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::ESRCH) => Ok(false),
+        _ => Err(Cause::Invalid(format!("could not signal process group {pg}: {err}"))),
+    }
+}
+
+/// Without process groups Grove cannot prove which processes are its own, so it kills none (G4).
+#[cfg(not(unix))]
+pub async fn kill_group(pgid: u32) -> Result<(), Cause> {
+    Err(Cause::Invalid(format!("stopping process {pgid} is not supported on this platform")))
+}

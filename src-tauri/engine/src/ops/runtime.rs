@@ -1,0 +1,107 @@
+//! Starting and ending a session's runtime: a tmux session on Grove's socket, or a process group.
+//! Shared by spawn, restore, kill and stop, so every path sets the same environment and ends
+//! runtimes the same way.
+
+use std::path::Path;
+
+use super::error::Cause;
+use super::files::MessageFile;
+use super::launch::LaunchPlan;
+use super::{Ops, PROJECT_ENV, PROMPT_FILE_ENV, SESSION_ENV, process};
+use crate::home::HOME_ENV;
+use crate::ids::{ProjectId, SessionId};
+use crate::session::{RuntimeHandle, RuntimeKind};
+
+/// What to start: the session it belongs to, where, and how.
+pub(crate) struct Launch<'a> {
+    /// The session (also the tmux session name).
+    pub session: &'a SessionId,
+    /// Its project.
+    pub project: &'a ProjectId,
+    /// The worktree the agent works in.
+    pub cwd: &'a Path,
+    /// The agent's argv and environment.
+    pub plan: &'a LaunchPlan,
+    /// The prompt file, exported as `GROVE_PROMPT_FILE`.
+    pub prompt_file: Option<&'a Path>,
+    /// tmux or plain process.
+    pub kind: RuntimeKind,
+}
+
+impl Ops {
+    /// Starts the runtime and returns its handle. For a tmux runtime whose agent takes its prompt
+    /// by paste (Aider), the prompt is pasted once the session exists; the terminal buffers it
+    /// until the agent reads its input.
+    pub(crate) async fn start_runtime(&self, launch: &Launch<'_>) -> Result<RuntimeHandle, Cause> {
+        let home = self.store.home();
+        let mut env = vec![
+            (SESSION_ENV.to_owned(), launch.session.to_string()),
+            (PROJECT_ENV.to_owned(), launch.project.to_string()),
+            (HOME_ENV.to_owned(), home.root().display().to_string()),
+        ];
+        if let Some(file) = launch.prompt_file {
+            env.push((PROMPT_FILE_ENV.to_owned(), file.display().to_string()));
+        }
+        env.extend(launch.plan.env.iter().cloned());
+        match launch.kind {
+            RuntimeKind::Tmux => {
+                self.tmux.new_session(launch.session, launch.cwd, &env, &launch.plan.argv).await?;
+                let handle = RuntimeHandle { kind: RuntimeKind::Tmux, id: launch.session.to_string() };
+                if let Some(prompt) = &launch.plan.paste_prompt
+                    && let Err(e) = self.paste(launch.session, prompt).await
+                {
+                    // The session exists now; end it so the caller sees one clean failure.
+                    let _ = self.tmux.kill_session(launch.session).await;
+                    return Err(e);
+                }
+                Ok(handle)
+            }
+            RuntimeKind::Process => {
+                if launch.plan.paste_prompt.is_some() {
+                    return Err(Cause::Invalid(
+                        "this agent takes its prompt through a terminal; use the tmux runtime".into(),
+                    ));
+                }
+                let log = home.project_dir(launch.project).join("logs").join(format!("{}.log", launch.session));
+                let pid = process::start(&launch.plan.argv, launch.cwd, &env, &log)?;
+                Ok(RuntimeHandle { kind: RuntimeKind::Process, id: pid.to_string() })
+            }
+        }
+    }
+
+    /// Ends the runtime behind `handle`; a runtime already gone counts as ended.
+    pub(crate) async fn stop_runtime(&self, handle: &RuntimeHandle) -> Result<(), Cause> {
+        match handle.kind {
+            RuntimeKind::Tmux => {
+                // The handle's id came from a record file; it must still be a valid name.
+                let name = SessionId::new(handle.id.clone())
+                    .map_err(|e| Cause::Invalid(format!("runtime handle {:?}: {e}", handle.id)))?;
+                self.tmux.kill_session(&name).await?;
+                Ok(())
+            }
+            RuntimeKind::Process => {
+                let pid: u32 = handle
+                    .id
+                    .parse()
+                    .map_err(|_| Cause::Invalid(format!("runtime handle {:?} is not a process id", handle.id)))?;
+                process::kill_group(pid).await
+            }
+        }
+    }
+
+    /// Pastes `text` into tmux session `session` from a private temp file, removed afterwards.
+    pub(crate) async fn paste(&self, session: &SessionId, text: &str) -> Result<(), Cause> {
+        let home = self.store.home().clone();
+        let (id, owned) = (session.clone(), text.to_owned());
+        let file = tokio::task::spawn_blocking(move || MessageFile::create(&home, &id, &owned))
+            .await
+            .map_err(|e| Cause::Task(e.to_string()))??;
+        self.tmux.paste_file(session, file.path(), file.name()).await?;
+        Ok(())
+    }
+}
+
+/// Whether a runtime kind can take pasted messages (only a terminal can).
+pub(crate) fn takes_paste(kind: RuntimeKind) -> bool {
+    kind == RuntimeKind::Tmux
+}

@@ -1,0 +1,178 @@
+//! tmux write commands on Grove's own server (`tmux -L <socket>`, ARCHITECTURE §3.1): start a
+//! session, kill it, ask whether it exists, paste a file into it. Every call names the socket,
+//! so the user's default tmux server is never touched (SPEC G4). Targets use tmux's `=name`
+//! form, which matches the session name exactly instead of by prefix (`api-1` must never hit
+//! `api-10`).
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::command::{Cmd, CommandError, CommandOutput};
+use crate::home::GroveHome;
+use crate::ids::SessionId;
+
+/// Deadline of one tmux client call. tmux answers in milliseconds; 10 s covers a server
+/// starting on a loaded machine while still ending an operation stuck on a wedged server.
+pub const TMUX_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// tmux's message for a target that does not exist.
+const NO_SESSION: &str = "can't find session";
+/// tmux's messages when no server runs on the socket (see `probe::tmux`).
+const NO_SERVER: [&str; 2] = ["no server running on ", "error connecting to "];
+
+/// The tmux server of one Grove home.
+#[derive(Debug, Clone)]
+pub struct Tmux {
+    program: OsString,
+    socket: String,
+}
+
+impl Tmux {
+    /// The server on socket `socket` (the `-L` name), running `tmux` from `PATH`.
+    pub fn new(socket: impl Into<String>) -> Self {
+        Self { program: OsString::from("tmux"), socket: socket.into() }
+    }
+
+    /// Grove's server for `home` (`GroveHome::tmux_socket_name`).
+    pub fn for_home(home: &GroveHome) -> Self {
+        Self::new(home.tmux_socket_name())
+    }
+
+    /// The same server, reached through `program` instead of `tmux`.
+    pub fn with_program(mut self, program: impl Into<PathBuf>) -> Self {
+        self.program = program.into().into_os_string();
+        self
+    }
+
+    /// The `-L` socket name.
+    pub fn socket(&self) -> &str {
+        &self.socket
+    }
+
+    /// A tmux client call on Grove's socket. `TMUX` is removed so that running Grove from inside
+    /// the user's own tmux changes nothing. The locale is left alone: the client that starts the
+    /// server hands it its environment, and every agent would inherit a forced C locale.
+    fn cmd(&self) -> Cmd {
+        Cmd::new(&self.program, TMUX_TIMEOUT).args(["-L", self.socket.as_str()]).env_remove("TMUX")
+    }
+
+    /// A call whose error message is matched: the C locale keeps tmux's `strerror` texts in the
+    /// English [`NO_SERVER`] expects. Only for commands that never start a server.
+    fn query(&self) -> Cmd {
+        self.cmd().env("LC_ALL", "C")
+    }
+
+    /// Starts a detached session `name` in `cwd` running `argv`, with `env` set in it. The words
+    /// follow `--` as separate arguments, which tmux (>= 3.0) executes directly without a shell;
+    /// see [`direct_exec_words`] for the one-word case.
+    pub async fn new_session(
+        &self,
+        name: &SessionId,
+        cwd: &Path,
+        env: &[(String, String)],
+        argv: &[OsString],
+    ) -> Result<(), CommandError> {
+        let mut cmd = self.cmd().args(["new-session", "-d", "-s", name.as_str(), "-c"]).args([cwd]);
+        for (key, value) in env {
+            cmd = cmd.args(["-e".to_owned(), format!("{key}={value}")]);
+        }
+        cmd.args(["--"]).args(direct_exec_words(argv)?).run().await.map(drop)
+    }
+
+    /// Whether session `name` exists. No server on the socket means it does not.
+    pub async fn has_session(&self, name: &SessionId) -> Result<bool, CommandError> {
+        let out = self.query().args(["has-session", "-t", &exact(name)]).output().await?;
+        self.absent_or_error(out, "has-session").map(|_| true).or_else(|e| e.map_or(Ok(false), Err))
+    }
+
+    /// Kills session `name`; `Ok(false)` if it did not exist (already gone counts as done).
+    pub async fn kill_session(&self, name: &SessionId) -> Result<bool, CommandError> {
+        let out = self.query().args(["kill-session", "-t", &exact(name)]).output().await?;
+        self.absent_or_error(out, "kill-session").map(|_| true).or_else(|e| e.map_or(Ok(false), Err))
+    }
+
+    /// Pastes the contents of `file` into session `name` through a paste buffer called `buffer`
+    /// and presses Enter: the text never passes through a shell or through `send-keys`' key-name
+    /// parsing, so it arrives byte for byte. `-p` wraps it in bracketed-paste codes when the
+    /// agent asked for them, so a multi-line message is one message, not one per line; `-d`
+    /// deletes the buffer after pasting.
+    pub async fn paste_file(&self, name: &SessionId, file: &Path, buffer: &str) -> Result<(), CommandError> {
+        self.cmd().args(["load-buffer", "-b", buffer]).args([file]).run().await?;
+        let target = format!("{}:", exact(name));
+        let pasted = self.cmd().args(["paste-buffer", "-d", "-p", "-b", buffer, "-t", &target]).run().await;
+        if pasted.is_err() {
+            // Best effort: a buffer left behind would only hold the user's text in tmux's memory.
+            let _ = self.cmd().args(["delete-buffer", "-b", buffer]).output().await;
+        }
+        pasted?;
+        self.cmd().args(["send-keys", "-t", &target, "Enter"]).run().await.map(drop)
+    }
+
+    /// `Ok(out)` for success; `Err(None)` when tmux said the session or server is absent;
+    /// `Err(Some(error))` for any other failure.
+    fn absent_or_error(&self, out: CommandOutput, what: &str) -> Result<CommandOutput, Option<CommandError>> {
+        if out.status.success() {
+            return Ok(out);
+        }
+        let stderr = out.stderr_excerpt();
+        let absent = stderr.starts_with(NO_SESSION)
+            || stderr.starts_with(NO_SERVER[0])
+            || (stderr.starts_with(NO_SERVER[1]) && stderr.ends_with("(No such file or directory)"));
+        if absent {
+            return Err(None);
+        }
+        Err(Some(CommandError::Failed {
+            command: format!("tmux -L {} {what}", self.socket),
+            status: out.status.to_string(),
+            stderr,
+        }))
+    }
+}
+
+/// `=name`: tmux's exact-match target for a session.
+fn exact(name: &SessionId) -> String {
+    format!("={name}")
+}
+
+/// The words to put after `--` so that tmux runs `argv` without a shell. tmux hands a single
+/// word to `sh -c`, so a lone program (`aider`, a path with a space) is wrapped as
+/// `env -- <program>`, which `env` executes directly. A lone word containing `=` would be taken
+/// by `env` as a variable assignment, so it is refused rather than run wrongly.
+pub fn direct_exec_words(argv: &[OsString]) -> Result<Vec<OsString>, CommandError> {
+    match argv {
+        [] => Err(CommandError::CannotStart { command: String::new(), reason: "the agent command is empty".into() }),
+        [only] if only.as_encoded_bytes().contains(&b'=') => Err(CommandError::CannotStart {
+            command: only.to_string_lossy().into_owned(),
+            reason:
+                "a command of one word containing '=' cannot be run without a shell; give it arguments or rename it"
+                    .into(),
+        }),
+        [only] => Ok(vec![OsString::from("env"), OsString::from("--"), only.clone()]),
+        many => Ok(many.to_vec()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn one_word_is_wrapped_so_tmux_does_not_use_a_shell() {
+        let cases: [(&[&str], Option<&[&str]>); 5] = [
+            (&["aider"], Some(&["env", "--", "aider"])),
+            (&["/opt/my agent/$(x)"], Some(&["env", "--", "/opt/my agent/$(x)"])),
+            (&["sh", "-c", "echo ready; cat"], Some(&["sh", "-c", "echo ready; cat"])),
+            (&["a=b"], None),
+            (&[], None),
+        ];
+        for (argv, expected) in cases {
+            let got = direct_exec_words(&words(argv)).ok();
+            assert_eq!(got, expected.map(words), "argv {argv:?}");
+        }
+    }
+}
