@@ -46,7 +46,7 @@ mod tests {
     use super::*;
 
     fn window(home: &std::path::Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
-        let ctx = AppContext { home: GroveHome::at(home), config_path: home.join("config.toml") };
+        let ctx = AppContext { home: GroveHome::at(home), config_path: home.join("config.toml"), demo: None };
         // The real context: tauri.conf.json's capabilities and CSP apply, as in the shipped app.
         let app = builder(mock_builder(), ctx).build(tauri::generate_context!()).expect("mock app builds");
         let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");

@@ -13,6 +13,8 @@ use crate::ipc_error::IpcError;
 pub struct AppContext {
     pub home: GroveHome,
     pub config_path: std::path::PathBuf,
+    /// Set when no config exists and the built-in demo project stands in for one.
+    pub demo: Option<grove_engine::demo::DemoProject>,
 }
 
 /// The running app's identity, shown in the status bar and the first-run panel.
@@ -25,6 +27,10 @@ pub struct AppInfo {
     pub tmux_socket: String,
     /// The user's home directory, so the UI can show paths under it as `~/...`.
     pub user_home: Option<String>,
+    /// Where the global config goes (`$GROVE_CONFIG`), for the first-run panel.
+    pub global_config_path: String,
+    /// Set when no config exists yet and Grove runs its demo project instead.
+    pub demo: bool,
 }
 
 /// `app_info`: version, data directory, config path and tmux socket of this app.
@@ -36,6 +42,8 @@ pub fn app_info(ctx: tauri::State<'_, AppContext>) -> Result<AppInfo, IpcError> 
         config_path: ctx.config_path.display().to_string(),
         tmux_socket: ctx.home.tmux_socket_name(),
         user_home: grove_engine::home::user_home().map(|p| p.display().to_string()),
+        global_config_path: grove_engine::home::default_config_path().display().to_string(),
+        demo: ctx.demo.is_some(),
     })
 }
 

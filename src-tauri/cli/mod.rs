@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use grove_engine::config::ConfigSources;
+use grove_engine::demo::{self, DemoAgentOptions, DemoProject, run_demo_agent};
 use grove_engine::home::GroveHome;
 use grove_engine::logging;
 use grove_engine::manager::{DETAIL_DEADLINE, EnrichmentPolicy, Probes, Sessions};
@@ -18,6 +19,7 @@ use crate::commands::AppContext;
 
 mod config_check;
 mod ls;
+mod ops;
 mod show;
 
 #[derive(Debug, Parser)]
@@ -65,6 +67,60 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Create a session: a worktree on its own branch and the agent running in it. Prints the id.
+    #[command(group = clap::ArgGroup::new("task").required(true).args(["prompt", "issue"]))]
+    Spawn {
+        /// The project, as declared in config.
+        #[arg(long, value_name = "P")]
+        project: String,
+        /// The agent (claude-code, codex, aider, shell or one from [agents]); the project's by default.
+        #[arg(long, value_name = "A")]
+        agent: Option<String>,
+        /// The branch; `session/<id>` by default. An existing branch is checked out as it is.
+        #[arg(long, value_name = "B")]
+        branch: Option<String>,
+        /// The task for the agent (at most 10,000 characters).
+        #[arg(long, value_name = "TEXT")]
+        prompt: Option<String>,
+        /// The tracker issue to work on, instead of a prompt.
+        #[arg(long, value_name = "ID")]
+        issue: Option<String>,
+        /// Print the new record as JSON instead of its id.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a message to a session's agent; a stopped session is restored first.
+    Send {
+        /// The session id.
+        id: String,
+        /// The message (at most 10,000 characters); `-` reads it from standard input.
+        message: String,
+        /// One JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// End a session. Its worktree is kept when it holds uncommitted or unpushed work.
+    Kill {
+        /// The session id.
+        id: String,
+        /// Remove the worktree even if it holds uncommitted or unpushed work.
+        #[arg(long)]
+        discard: bool,
+        /// One JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restart a stopped or killed session in its worktree, resuming the agent's own session.
+    Restore {
+        /// The session id.
+        id: String,
+        /// One JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The demo project's agent (run by Grove inside a session, not by hand).
+    #[command(hide = true)]
+    DemoAgent,
     /// Inspect Grove's configuration.
     Config {
         #[command(subcommand)]
@@ -91,6 +147,11 @@ impl Command {
         match self {
             Command::Ls { .. } => "ls",
             Command::Show { .. } => "show",
+            Command::Spawn { .. } => "spawn",
+            Command::Send { .. } => "send",
+            Command::Kill { .. } => "kill",
+            Command::Restore { .. } => "restore",
+            Command::DemoAgent => "demo-agent",
             Command::Config { action: ConfigAction::Schema } => "config schema",
             Command::Config { action: ConfigAction::Check { .. } } => "config check",
         }
@@ -102,11 +163,12 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let home = GroveHome::from_env();
     let sources = ConfigSources::from_env(cli.config.clone());
-    let config_path = sources.running.clone().unwrap_or_else(|| sources.global.clone());
     match cli.command {
         None => {
             let _log = logging::init(&home, "info");
-            match crate::app::run(AppContext { home, config_path }) {
+            let (sources, demo) = with_demo_fallback(sources, &home);
+            let config_path = sources.running.clone().unwrap_or_else(|| sources.global.clone());
+            match crate::app::run(AppContext { home, config_path, demo }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     tracing::error!("Grove could not start: {e:#}");
@@ -137,11 +199,87 @@ fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode 
         Command::Show { id, timeout_ms, json } => {
             with_sessions(home, |s| async move { show::run(&s, &id, Duration::from_millis(timeout_ms), json).await })
         }
+        Command::Spawn { project, agent, branch, prompt, issue, json } => {
+            let (sources, _) = with_demo_fallback(sources.clone(), home);
+            let args = ops::SpawnArgs { project, agent, branch, prompt, issue };
+            with_runtime(ops::spawn(home, &sources, args, json))
+        }
+        Command::Send { id, message, json } => {
+            let message = if message == "-" {
+                let mut text = String::new();
+                if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+                    eprintln!("error: cannot read the message from standard input: {e}");
+                    return ExitCode::FAILURE;
+                }
+                text
+            } else {
+                message
+            };
+            let (sources, _) = with_demo_fallback(sources.clone(), home);
+            with_runtime(ops::send(home, &sources, &id, &message, json))
+        }
+        Command::Kill { id, discard, json } => {
+            let (sources, _) = with_demo_fallback(sources.clone(), home);
+            with_runtime(ops::kill(home, &sources, &id, discard, json))
+        }
+        Command::Restore { id, json } => {
+            let (sources, _) = with_demo_fallback(sources.clone(), home);
+            with_runtime(ops::restore(home, &sources, &id, json))
+        }
+        Command::DemoAgent => {
+            let result = DemoAgentOptions::from_env()
+                .and_then(|opts| run_demo_agent(opts, std::io::stdin().lock(), std::io::stdout().lock()));
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(format!("demo agent: {e}")),
+            }
+        }
         Command::Config { action: ConfigAction::Schema } => {
             print_json(&grove_engine::config::schema());
             ExitCode::SUCCESS
         }
         Command::Config { action: ConfigAction::Check { json } } => config_check::run(sources, json),
+    }
+}
+
+/// The config files in use, and the demo project when it stands in for a config: with no
+/// `--config` and no global config file yet, Grove runs a built-in demo project (created on first
+/// use under GROVE_HOME) so a newcomer sees it work without any agent account. A real config always
+/// wins; the demo never writes to the user's config.
+fn with_demo_fallback(sources: ConfigSources, home: &GroveHome) -> (ConfigSources, Option<DemoProject>) {
+    if sources.running.is_some() || sources.global.exists() {
+        return (sources, None);
+    }
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            tracing::warn!("no demo project: cannot locate the grove binary: {e}");
+            return (sources, None);
+        }
+    };
+    match demo::ensure_demo_project(home, &exe) {
+        Ok(project) => {
+            tracing::info!(config = %project.config_path.display(), "no config yet; using the demo project");
+            let sources = ConfigSources { running: Some(project.config_path.clone()), ..sources };
+            (sources, Some(project))
+        }
+        Err(e) => {
+            tracing::warn!("no demo project: {e}");
+            (sources, None)
+        }
+    }
+}
+
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::FAILURE
+}
+
+/// Runs one async CLI command on a runtime of its own.
+fn with_runtime(f: impl Future<Output = ExitCode>) -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime.block_on(f),
+        Err(e) => fail(format!("cannot start the async runtime: {e}")),
     }
 }
 
@@ -152,14 +290,7 @@ where
     F: FnOnce(Arc<Sessions>) -> Fut,
     Fut: Future<Output = ExitCode>,
 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(async {
+    with_runtime(async {
         let sessions =
             Arc::new(Sessions::new(Store::new(home.clone()), Probes::live(home), EnrichmentPolicy::default()));
         f(sessions).await

@@ -20,6 +20,9 @@ fn check_shell(display: &Display, theme: Theme, screenshot: &str) -> String {
     // No config yet: the first-run panel, naming the config file in use.
     let first_run = app.by_test_id("first-run");
     assert!(app.text(&first_run).contains("Add a project"), "first-run panel should invite adding a project");
+    // No config either: Grove set up its demo project and says how to use it.
+    let demo = app.text(&app.by_test_id("demo-ready"));
+    assert!(demo.contains("grove spawn --project demo"), "the demo panel shows the command to try, got {demo}");
     let config = app.text(&app.by_test_id("config-path"));
     assert_eq!(config, "~/.config/grove/config.toml", "first run should name the config file, under ~");
 

@@ -27,7 +27,15 @@ export type AppInfo = { version: string, groveHome: string, configPath: string, 
 /**
  * The user's home directory, so the UI can show paths under it as `~/...`.
  */
-userHome: string | null, };
+userHome: string | null, 
+/**
+ * Where the global config goes (`$GROVE_CONFIG`), for the first-run panel.
+ */
+globalConfigPath: string, 
+/**
+ * Set when no config exists yet and Grove runs its demo project instead.
+ */
+demo: boolean, };
 
 export type AttentionLevel = "done" | "merge" | "respond" | "review" | "pending" | "working";
 

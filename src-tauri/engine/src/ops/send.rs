@@ -9,7 +9,8 @@ use crate::ids::SessionId;
 use crate::session::{is_restorable, is_terminal};
 
 /// What a send did besides delivering.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
 pub struct SendOutcome {
     /// The session was stopped and was restored first.
     pub restored: bool,

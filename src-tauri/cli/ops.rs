@@ -1,0 +1,149 @@
+//! `grove spawn | send | kill | restore` (ARCHITECTURE §3.5): thin adapters over
+//! `grove_engine::ops`. Each prints a short line, or one JSON document with `--json`; errors go to
+//! stderr naming the step that failed, with a non-zero exit.
+
+use std::process::ExitCode;
+
+use grove_engine::config::{self, Config, ConfigSources};
+use grove_engine::home::GroveHome;
+use grove_engine::ids::{ProjectId, SessionId};
+use grove_engine::ops::{KillOptions, Ops, SpawnRequest, WorktreeOutcome};
+use grove_engine::store::Store;
+
+/// What to spawn, as given on the command line.
+pub struct SpawnArgs {
+    pub project: String,
+    pub agent: Option<String>,
+    pub branch: Option<String>,
+    pub prompt: Option<String>,
+    pub issue: Option<String>,
+}
+
+/// Spawn needs a config that loads: a broken file must not start agents with guessed settings.
+fn strict_config(sources: &ConfigSources) -> Result<Config, ExitCode> {
+    config::load_strict(sources).map(|loaded| loaded.config).map_err(|errors| {
+        for error in errors.errors() {
+            eprintln!("{error}");
+        }
+        eprintln!("error: the config has errors; fix them (see `grove config check`) before spawning");
+        ExitCode::FAILURE
+    })
+}
+
+/// Send, kill and restore act on sessions that already exist: a broken config must not stop a
+/// user from reaching them, so they take the stop loader's fallbacks (SPEC C4) and say so.
+fn lenient_config(sources: &ConfigSources) -> Config {
+    let loaded = config::load_interactive(sources);
+    for warning in &loaded.warnings {
+        eprintln!("warning: {warning}");
+    }
+    loaded.config
+}
+
+fn session_id(id: &str) -> Result<SessionId, ExitCode> {
+    SessionId::new(id).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::FAILURE
+}
+
+pub async fn spawn(home: &GroveHome, sources: &ConfigSources, args: SpawnArgs, json: bool) -> ExitCode {
+    let project = match ProjectId::new(args.project) {
+        Ok(p) => p,
+        Err(e) => return fail_usage(e),
+    };
+    let config = match strict_config(sources) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let request =
+        SpawnRequest { project, agent: args.agent, branch: args.branch, prompt: args.prompt, issue: args.issue };
+    match Ops::new(Store::new(home.clone()), config).spawn(request).await {
+        Ok(record) if json => {
+            super::print_json(&record);
+            ExitCode::SUCCESS
+        }
+        Ok(record) => {
+            println!("{}", record.id);
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+fn fail_usage(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(2)
+}
+
+pub async fn send(home: &GroveHome, sources: &ConfigSources, id: &str, message: &str, json: bool) -> ExitCode {
+    let id = match session_id(id) {
+        Ok(id) => id,
+        Err(code) => return code,
+    };
+    match Ops::new(Store::new(home.clone()), lenient_config(sources)).send(&id, message).await {
+        Ok(outcome) if json => {
+            super::print_json(&outcome);
+            ExitCode::SUCCESS
+        }
+        Ok(outcome) => {
+            if outcome.restored {
+                println!("{id} was stopped; restored it, then sent the message");
+            } else {
+                println!("sent to {id}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub async fn kill(home: &GroveHome, sources: &ConfigSources, id: &str, discard: bool, json: bool) -> ExitCode {
+    let id = match session_id(id) {
+        Ok(id) => id,
+        Err(code) => return code,
+    };
+    match Ops::new(Store::new(home.clone()), lenient_config(sources)).kill(&id, KillOptions { discard }).await {
+        Ok(outcome) if json => {
+            super::print_json(&outcome);
+            ExitCode::SUCCESS
+        }
+        Ok(outcome) => {
+            println!("killed {id}");
+            let path = outcome.record.worktree.display();
+            match &outcome.worktree {
+                WorktreeOutcome::Removed => println!("worktree removed (branch {} kept)", outcome.record.branch),
+                WorktreeOutcome::Kept { reason } => {
+                    println!("worktree kept at {path}: {reason}");
+                    println!("(`grove restore {id}` brings the session back; `grove kill {id} --discard` removes it)");
+                }
+                WorktreeOutcome::Missing => println!("worktree was already gone"),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub async fn restore(home: &GroveHome, sources: &ConfigSources, id: &str, json: bool) -> ExitCode {
+    let id = match session_id(id) {
+        Ok(id) => id,
+        Err(code) => return code,
+    };
+    match Ops::new(Store::new(home.clone()), lenient_config(sources)).restore(&id).await {
+        Ok(record) if json => {
+            super::print_json(&record);
+            ExitCode::SUCCESS
+        }
+        Ok(record) => {
+            println!("restored {} in {}", record.id, record.worktree.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
