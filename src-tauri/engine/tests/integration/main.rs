@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod feed;
 mod manager;
 mod ops;
 mod probe;

@@ -1,0 +1,105 @@
+//! Enrichment results as a source of patches (SPEC E2), and the merge rule that keeps known live
+//! fields on screen while a rewritten record waits for its next probe (SPEC E3). Paused time,
+//! watcher off: operations report their writes with `notify_changed`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use grove_engine::feed::{FeedOptions, FeedSession};
+use grove_engine::manager::{Enrichment, Probes};
+use grove_engine::probe::{ActivitySource, AgentActivity, AgentInfo, AgentProbe, Liveness, ProbeFuture, RuntimeProbe};
+use grove_engine::session::{
+    Activity, AttentionLevel, RuntimeHandle, RuntimeKind, RuntimeReason, RuntimeState, SessionReason, SessionRecord,
+    SessionState,
+};
+
+use super::support::{Home, Model, finished, key, next};
+
+/// Far beyond any timer involved; in paused time it costs nothing.
+const LONG: Duration = Duration::from_secs(600);
+
+/// Every tmux handle is alive.
+struct AliveTmux;
+
+impl RuntimeProbe for AliveTmux {
+    fn liveness<'a>(&'a self, handles: &'a [RuntimeHandle]) -> ProbeFuture<'a, HashMap<String, Liveness>> {
+        Box::pin(async move { Ok(handles.iter().map(|h| (h.id.clone(), Liveness::Alive { pid: Some(7) })).collect()) })
+    }
+}
+
+/// An agent whose activity the test sets.
+struct Agent(Mutex<Activity>);
+
+impl AgentProbe for Agent {
+    fn activity<'a>(&'a self, _: &'a SessionRecord, now: DateTime<Utc>) -> ProbeFuture<'a, AgentActivity> {
+        let activity = *self.0.lock().unwrap();
+        Box::pin(async move {
+            Ok(AgentActivity {
+                activity,
+                source: ActivitySource::Hook,
+                last_activity_at: Some(now),
+                agent_session_id: None,
+                error: None,
+            })
+        })
+    }
+
+    fn info<'a>(&'a self, _: &'a SessionRecord) -> ProbeFuture<'a, AgentInfo> {
+        Box::pin(async { Ok(AgentInfo { summary: None, tokens: None, cost_usd: None, transcript: None }) })
+    }
+}
+
+fn working(id: &str) -> SessionRecord {
+    let mut record = finished("api", id);
+    record.agent = "claude-code".into();
+    record.runtime = RuntimeKind::Tmux;
+    record.lifecycle.session.state = SessionState::Working;
+    record.lifecycle.session.reason = SessionReason::TaskInProgress;
+    record.lifecycle.runtime.state = RuntimeState::Alive;
+    record.lifecycle.runtime.reason = RuntimeReason::ProcessRunning;
+    record.lifecycle.runtime.handle = Some(RuntimeHandle { kind: RuntimeKind::Tmux, id: id.to_owned() });
+    record
+}
+
+fn api_1(model: &Model) -> &FeedSession {
+    model.sessions.get(&key("api-1")).expect("api-1 is held")
+}
+
+#[tokio::test(start_paused = true)]
+async fn probe_results_are_patched_in_and_a_rewrite_keeps_them_until_the_next_probe() {
+    let agent = Arc::new(Agent(Mutex::new(Activity::Active)));
+    let lookup = agent.clone();
+    let probes =
+        Probes::new(Arc::new(move |name: &str| (name == "claude-code").then(|| lookup.clone() as Arc<dyn AgentProbe>)))
+            .with_runtime(RuntimeKind::Tmux, Arc::new(AliveTmux));
+    let options = FeedOptions { watch_store: false, ..FeedOptions::default() };
+    let home = Home::with_records(vec![working("api-1")], probes, options).await;
+    let mut sub = home.feed.subscribe();
+    let mut model = Model::default();
+    while !matches!(model.sessions.get(&key("api-1")).map(|s| &s.view.enrichment), Some(Enrichment::Enriched { .. })) {
+        model.apply(next(&mut sub, LONG, "the first enrichment pass").await);
+    }
+    assert_eq!(api_1(&model).view.live.activity, Some(Activity::Active), "the probe's answer is shown");
+    assert_eq!(api_1(&model).attention, AttentionLevel::Working, "attention derived from it");
+
+    // The agent now waits for its human; meanwhile an operation rewrites the record.
+    *agent.0.lock().unwrap() = Activity::WaitingInput;
+    let mut record = working("api-1");
+    record.display_name = Some("Renamed".into());
+    home.store.save(&record).expect("rewrite the record");
+    home.feed.notify_changed(&key("api-1"));
+    model.apply(next(&mut sub, LONG, "the rewrite").await);
+    assert_eq!(model.name("api-1"), Some("Renamed"), "the rewrite is patched in");
+    assert_eq!(
+        api_1(&model).view.live.activity,
+        Some(Activity::Active),
+        "a record rewrite must not blank the live fields before the next probe"
+    );
+
+    model.apply(next(&mut sub, LONG, "the enrichment pass the rewrite started").await);
+    assert_eq!(api_1(&model).view.live.activity, Some(Activity::WaitingInput), "the new probe's answer");
+    assert_eq!(api_1(&model).attention, AttentionLevel::Respond, "and the attention it implies");
+    assert_eq!(model.name("api-1"), Some("Renamed"), "the enriched view carries the rewritten record");
+}
