@@ -18,8 +18,6 @@ pub const TMUX_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// tmux's message for a target that does not exist.
 const NO_SESSION: &str = "can't find session";
-/// tmux's messages when no server runs on the socket (see `probe::tmux`).
-const NO_SERVER: [&str; 2] = ["no server running on ", "error connecting to "];
 
 /// The tmux server of one Grove home.
 #[derive(Debug, Clone)]
@@ -58,7 +56,7 @@ impl Tmux {
     }
 
     /// A call whose error message is matched: the C locale keeps tmux's `strerror` texts in the
-    /// English [`NO_SERVER`] expects. Only for commands that never start a server.
+    /// English `probe::says_no_server` expects. Only for commands that never start a server.
     fn query(&self) -> Cmd {
         self.cmd().env("LC_ALL", "C")
     }
@@ -116,9 +114,7 @@ impl Tmux {
             return Ok(out);
         }
         let stderr = out.stderr_excerpt();
-        let absent = stderr.starts_with(NO_SESSION)
-            || stderr.starts_with(NO_SERVER[0])
-            || (stderr.starts_with(NO_SERVER[1]) && stderr.ends_with("(No such file or directory)"));
+        let absent = stderr.starts_with(NO_SESSION) || crate::probe::says_no_server(&stderr);
         if absent {
             return Err(None);
         }

@@ -126,3 +126,4 @@ pub use agents::{AgentAdapters, AgentDirs, LastOutput, TmuxLastOutput};
 pub use pid::{PidProbe, pid_liveness};
 pub use runtime::RuntimeProbes;
 pub use tmux::TmuxProbe;
+pub(crate) use tmux::says_no_server;

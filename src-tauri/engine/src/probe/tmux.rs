@@ -37,7 +37,8 @@ const CLIENT_ENV: [(&str, &str); 1] = [("LC_ALL", "C")];
 /// Whether tmux's stderr says no server exists on the socket: nothing listens on it, or the
 /// socket file does not exist. Both are positive evidence that no session exists there. Any other
 /// error (EACCES, "server exited unexpectedly" while one shuts down) says nothing about sessions.
-fn says_no_server(stderr: &str) -> bool {
+/// Operations use the same rule, so a probe and a kill never disagree about whether a server exists.
+pub(crate) fn says_no_server(stderr: &str) -> bool {
     stderr.starts_with(NO_SERVER_RUNNING) || (stderr.starts_with(CONNECT_ERROR) && stderr.ends_with(ENOENT_TEXT))
 }
 
