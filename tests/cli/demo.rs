@@ -12,12 +12,17 @@ use crate::support::{grove, stderr, stdout};
 /// The demo agent pauses between steps to look alive; this only bounds a hang.
 const SCREEN_WAIT: Duration = Duration::from_secs(30);
 
-/// Grove's tmux server for a test home; killed when the test ends, pass or fail.
+/// Grove's tmux server for a test home; killed when the test ends, pass or fail, and its socket
+/// file removed (tmux leaves it behind after `kill-server`), so test runs leave nothing in /tmp.
 struct TmuxServer(String);
 
 impl Drop for TmuxServer {
     fn drop(&mut self) {
         let _ = Command::new("tmux").args(["-L", &self.0, "kill-server"]).output();
+        let dir = std::env::var_os("TMUX_TMPDIR").map_or_else(|| "/tmp".into(), std::path::PathBuf::from);
+        // SAFETY: getuid has no preconditions and cannot fail.
+        let uid = unsafe { libc::getuid() };
+        let _ = std::fs::remove_file(dir.join(format!("tmux-{uid}")).join(&self.0));
     }
 }
 
