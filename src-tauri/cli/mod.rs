@@ -200,9 +200,8 @@ fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode 
             with_sessions(home, |s| async move { show::run(&s, &id, Duration::from_millis(timeout_ms), json).await })
         }
         Command::Spawn { project, agent, branch, prompt, issue, json } => {
-            let (sources, _) = with_demo_fallback(sources.clone(), home);
             let args = ops::SpawnArgs { project, agent, branch, prompt, issue };
-            with_runtime(ops::spawn(home, &sources, args, json))
+            with_runtime(ops::spawn(home, &ops_sources(sources, home), args, json))
         }
         Command::Send { id, message, json } => {
             let message = if message == "-" {
@@ -215,17 +214,12 @@ fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode 
             } else {
                 message
             };
-            let (sources, _) = with_demo_fallback(sources.clone(), home);
-            with_runtime(ops::send(home, &sources, &id, &message, json))
+            with_runtime(ops::send(home, &ops_sources(sources, home), &id, &message, json))
         }
         Command::Kill { id, discard, json } => {
-            let (sources, _) = with_demo_fallback(sources.clone(), home);
-            with_runtime(ops::kill(home, &sources, &id, discard, json))
+            with_runtime(ops::kill(home, &ops_sources(sources, home), &id, discard, json))
         }
-        Command::Restore { id, json } => {
-            let (sources, _) = with_demo_fallback(sources.clone(), home);
-            with_runtime(ops::restore(home, &sources, &id, json))
-        }
+        Command::Restore { id, json } => with_runtime(ops::restore(home, &ops_sources(sources, home), &id, json)),
         Command::DemoAgent => {
             let result = DemoAgentOptions::from_env()
                 .and_then(|opts| run_demo_agent(opts, std::io::stdin().lock(), std::io::stdout().lock()));
@@ -270,9 +264,21 @@ fn with_demo_fallback(sources: ConfigSources, home: &GroveHome) -> (ConfigSource
     }
 }
 
-fn fail(e: impl std::fmt::Display) -> ExitCode {
+/// The config for session operations: the user's, or the demo project when there is none.
+fn ops_sources(sources: &ConfigSources, home: &GroveHome) -> ConfigSources {
+    with_demo_fallback(sources.clone(), home).0
+}
+
+/// An error the command could not get past: printed on stderr, exit 1.
+pub(crate) fn fail(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {e}");
     ExitCode::FAILURE
+}
+
+/// A malformed argument (a bad id): printed on stderr, exit 2 like clap's own usage errors.
+pub(crate) fn fail_usage(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(2)
 }
 
 /// Runs one async CLI command on a runtime of its own.

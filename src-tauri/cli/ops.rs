@@ -10,6 +10,8 @@ use grove_engine::ids::{ProjectId, SessionId};
 use grove_engine::ops::{KillOptions, Ops, SpawnRequest, WorktreeOutcome};
 use grove_engine::store::Store;
 
+use super::{fail, fail_usage};
+
 /// What to spawn, as given on the command line.
 pub struct SpawnArgs {
     pub project: String,
@@ -41,15 +43,7 @@ fn lenient_config(sources: &ConfigSources) -> Config {
 }
 
 fn session_id(id: &str) -> Result<SessionId, ExitCode> {
-    SessionId::new(id).map_err(|e| {
-        eprintln!("error: {e}");
-        ExitCode::from(2)
-    })
-}
-
-fn fail(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {e}");
-    ExitCode::FAILURE
+    SessionId::new(id).map_err(fail_usage)
 }
 
 pub async fn spawn(home: &GroveHome, sources: &ConfigSources, args: SpawnArgs, json: bool) -> ExitCode {
@@ -74,11 +68,6 @@ pub async fn spawn(home: &GroveHome, sources: &ConfigSources, args: SpawnArgs, j
         }
         Err(e) => fail(e),
     }
-}
-
-fn fail_usage(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {e}");
-    ExitCode::from(2)
 }
 
 pub async fn send(home: &GroveHome, sources: &ConfigSources, id: &str, message: &str, json: bool) -> ExitCode {
