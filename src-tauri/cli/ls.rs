@@ -57,8 +57,11 @@ pub async fn run(sessions: &Sessions, project: Option<&str>, path: ReadPath, jso
         }
     };
     let list: SessionList = match path {
-        ReadPath::Stored => sessions.list_stored().await,
-        ReadPath::Cached => (*sessions.list_cached().await).clone(),
+        // A CLI process starts with an empty cache, so its cached read is always the cold read:
+        // the stored sessions, marked `stored`. Asking `list_cached` for it would also start a
+        // background refresh that the exiting process kills at once, spawning probes for nothing
+        // and letting a plain listing write to disk.
+        ReadPath::Stored | ReadPath::Cached => sessions.list_stored().await,
         ReadPath::Fresh => sessions.list_fresh().await,
     };
     let listed: Vec<ListedSession> = list
