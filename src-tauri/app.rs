@@ -1,13 +1,54 @@
 //! The Tauri builder and the window's life. Generic over the runtime so tests drive the same
 //! builder through `tauri::test::mock_builder()`.
 
+use grove_engine::feed::FeedOptions;
 use tauri::{Manager, Runtime};
 
-use crate::commands::{self, AppContext};
+use crate::backend::{Backend, BackendCell};
+use crate::commands::{self, AppContext, feed, sessions};
 
 /// The builder with Grove's state and commands, and no plugins: what app-shell tests exercise.
+/// The engine starts in the background as the app is set up, so the window opens at once and
+/// commands wait the moment the first reading of the store takes.
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>, ctx: AppContext) -> tauri::Builder<R> {
-    builder.manage(ctx).invoke_handler(tauri::generate_handler![commands::app_info, commands::tool_status])
+    builder_with(builder, ctx, FeedOptions::default())
+}
+
+/// [`builder`] with the feed's options (tests turn the file watcher off or shorten timings).
+pub fn builder_with<R: Runtime>(
+    builder: tauri::Builder<R>,
+    ctx: AppContext,
+    options: FeedOptions,
+) -> tauri::Builder<R> {
+    let (ready, cell) = BackendCell::new();
+    let (home, sources) = (ctx.home.clone(), ctx.sources.clone());
+    builder
+        .manage(ctx)
+        .manage(cell)
+        .setup(move |_app| {
+            tauri::async_runtime::spawn(async move {
+                let backend = Backend::start(home, sources, options).await;
+                tracing::info!("engine started");
+                let _ = ready.send(Some(std::sync::Arc::new(backend)));
+                // Keeps the backend alive as long as the app: the sender holds it.
+                ready.closed().await;
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::tool_status,
+            feed::feed_subscribe,
+            feed::feed_resync,
+            feed::feed_unsubscribe,
+            sessions::spawn_options,
+            sessions::spawn_session,
+            sessions::send_message,
+            sessions::kill_session,
+            sessions::restore_session,
+            sessions::open_worktree,
+            sessions::open_pr,
+        ])
 }
 
 /// Opens the desktop app and blocks until it exits.
@@ -36,6 +77,7 @@ fn focus_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
 mod tests {
     //! Commands through the real IPC path and the real capability file, on the mock runtime.
 
+    use grove_engine::config::ConfigSources;
     use grove_engine::home::GroveHome;
     use serde_json::{Value, json};
     use tauri::ipc::{CallbackFn, InvokeBody};
@@ -46,7 +88,8 @@ mod tests {
     use super::*;
 
     fn window(home: &std::path::Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
-        let ctx = AppContext { home: GroveHome::at(home), config_path: home.join("config.toml"), demo: None };
+        let sources = ConfigSources { global: home.join("config.toml"), running: None };
+        let ctx = AppContext { home: GroveHome::at(home), sources, config_path: home.join("config.toml"), demo: None };
         // The real context: tauri.conf.json's capabilities and CSP apply, as in the shipped app.
         let app = builder(mock_builder(), ctx).build(tauri::generate_context!()).expect("mock app builds");
         let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");

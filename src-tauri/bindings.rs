@@ -25,6 +25,17 @@ pub fn typescript() -> String {
         crate::ipc_error::IpcError,
         crate::ipc_error::IpcErrorCode,
         grove_engine::tools::ToolStatus,
+        // Operations from the dashboard.
+        crate::commands::sessions::SpawnOptions,
+        crate::commands::sessions::SpawnProject,
+        crate::commands::sessions::SpawnInput,
+        crate::commands::sessions::SpawnProgress,
+        crate::commands::sessions::OpenTarget,
+        grove_engine::ops::SpawnStep,
+        grove_engine::ops::KillOutcome,
+        grove_engine::ops::WorktreeOutcome,
+        grove_engine::ops::KeptReason,
+        grove_engine::ops::SendOutcome,
         // The feed (ARCHITECTURE §4) and everything a session carries in it.
         grove_engine::feed::FeedEvent,
         grove_engine::feed::Snapshot,

@@ -3,7 +3,20 @@
 //! command to every window by default, and least privilege is the point.
 
 /// Every `#[tauri::command]` the app registers; keep in step with `generate_handler!` in app.rs.
-const COMMANDS: &[&str] = &["app_info", "tool_status"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "tool_status",
+    "feed_subscribe",
+    "feed_resync",
+    "feed_unsubscribe",
+    "spawn_options",
+    "spawn_session",
+    "send_message",
+    "kill_session",
+    "restore_session",
+    "open_worktree",
+    "open_pr",
+];
 
 fn main() {
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

@@ -2,12 +2,14 @@
 //! `grove_engine`; no business logic lives here.
 
 mod app;
+mod backend;
 pub mod bindings;
 mod cli;
 pub mod commands;
 pub mod ipc_error;
+mod opener;
 
-pub use app::builder;
+pub use app::{builder, builder_with};
 
 use std::process::ExitCode;
 

@@ -168,7 +168,7 @@ pub fn main() -> ExitCode {
             let _log = logging::init(&home, "info");
             let (sources, demo) = with_demo_fallback(sources, &home);
             let config_path = sources.running.clone().unwrap_or_else(|| sources.global.clone());
-            match crate::app::run(AppContext { home, config_path, demo }) {
+            match crate::app::run(AppContext { home, sources, config_path, demo }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     tracing::error!("Grove could not start: {e:#}");

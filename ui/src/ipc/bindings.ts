@@ -129,9 +129,41 @@ file: string | null,
  */
 line: number | null, };
 
-export type IpcError = { code: IpcErrorCode, message: string, };
+export type IpcError = { code: IpcErrorCode, message: string, 
+/**
+ * The step of the operation that failed ("worktree", "runtime", ...), when one did.
+ */
+step: string | null, };
 
-export type IpcErrorCode = "invalid_input" | "not_found" | "internal";
+export type IpcErrorCode = "invalid_input" | "not_found" | "operation_failed" | "internal";
+
+export type KeptReason = { "kind": "uncommitted_changes", 
+/**
+ * How many entries it lists.
+ */
+entries: number, } | { "kind": "unpushed_commits", 
+/**
+ * How many.
+ */
+commits: number, } | { "kind": "not_grove_managed", 
+/**
+ * The path in the record.
+ */
+path: string, } | { "kind": "check_failed", 
+/**
+ * What failed.
+ */
+error: string, };
+
+export type KillOutcome = { 
+/**
+ * The record as written.
+ */
+record: SessionRecord, 
+/**
+ * What happened to the worktree.
+ */
+worktree: WorktreeOutcome, };
 
 export type Lifecycle = { 
 /**
@@ -172,6 +204,8 @@ info: AgentInfo | null,
  * The agent's process id, when the runtime probe knows it.
  */
 pid: number | null, };
+
+export type OpenTarget = "file_manager" | "editor";
 
 export type Patch = { 
 /**
@@ -244,6 +278,12 @@ handle: RuntimeHandle | null, };
 export type RuntimeReason = "spawn_incomplete" | "process_running" | "process_missing" | "tmux_missing" | "manual_kill_requested" | "stopped_for_restore" | "pr_merged_cleanup" | "auto_cleanup" | "probe_error";
 
 export type RuntimeState = "unknown" | "alive" | "exited" | "missing" | "probe_failed";
+
+export type SendOutcome = { 
+/**
+ * The session was stopped and was restored first.
+ */
+restored: boolean, };
 
 export type SessionId = string;
 
@@ -376,6 +416,44 @@ projects: Array<FeedProject>,
  */
 warnings: Array<FeedWarning>, };
 
+export type SpawnInput = { project: string, agent: string | null, branch: string | null, prompt: string | null, issue: string | null, };
+
+export type SpawnOptions = { projects: Array<SpawnProject>, 
+/**
+ * Built-in agents, then those declared under `[agents]`.
+ */
+agents: Array<string>, };
+
+export type SpawnProgress = { step: SpawnStep, 
+/**
+ * The step's number, from 1.
+ */
+number: number, 
+/**
+ * How many steps a spawn has.
+ */
+total: number, 
+/**
+ * The session id, once reserved.
+ */
+session: string | null, };
+
+export type SpawnProject = { id: string, name: string, 
+/**
+ * The agent a session gets when none is chosen.
+ */
+agent: string, 
+/**
+ * The branch new worktrees start from.
+ */
+defaultBranch: string, 
+/**
+ * Session ids look like `<prefix>-<n>`, branches `session/<prefix>-<n>`.
+ */
+sessionPrefix: string, };
+
+export type SpawnStep = "validate" | "reserve_id" | "worktree" | "post_create" | "prompt_file" | "runtime" | "record";
+
 export type StoreWarning = { "kind": "quarantined", 
 /**
  * The record file as it was named.
@@ -433,3 +511,9 @@ path: string | null,
 purpose: string, };
 
 export type WarningSource = "config" | "store" | "feed";
+
+export type WorktreeOutcome = { "kind": "removed" } | { "kind": "kept", 
+/**
+ * Why.
+ */
+reason: KeptReason, } | { "kind": "missing" };

@@ -1,18 +1,33 @@
 // The only module that talks to Tauri. Views and stores call these typed functions; the payload
 // types are generated from the Rust types (bindings.ts), so a renamed field fails the type check.
 
-import { invoke } from "@tauri-apps/api/core";
-import type { AppInfo, IpcError, ToolStatus } from "./bindings";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  AppInfo,
+  FeedEvent,
+  IpcError,
+  KillOutcome,
+  OpenTarget,
+  SendOutcome,
+  SessionRecord,
+  SpawnInput,
+  SpawnOptions,
+  SpawnProgress,
+  ToolStatus,
+} from "./bindings";
 
-export type { AppInfo, IpcError, ToolStatus } from "./bindings";
+export type * from "./bindings";
 
 /** An error from a Grove command, with the stable code the UI may branch on. */
 export class GroveError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** The operation's step that failed ("worktree", "runtime", ...), when one did. */
+  readonly step: string | null;
+  constructor(code: string, message: string, step: string | null = null) {
     super(message);
     this.name = "GroveError";
     this.code = code;
+    this.step = step;
   }
 }
 
@@ -29,7 +44,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   try {
     return await invoke<T>(command, args);
   } catch (e) {
-    if (isIpcError(e)) throw new GroveError(e.code, e.message);
+    if (isIpcError(e)) throw new GroveError(e.code, e.message, e.step ?? null);
     throw new GroveError("ipc", e instanceof Error ? e.message : String(e));
   }
 }
@@ -44,3 +59,54 @@ export const appInfo = (): Promise<AppInfo> => call<AppInfo>("app_info");
 
 /** Which outside tools (git, tmux, gh, agent CLIs) Grove can find, and where. */
 export const toolStatus = (): Promise<ToolStatus[]> => call<ToolStatus[]>("tool_status");
+
+/** A live feed subscription: snapshot first, then numbered patches (SPEC E1). */
+export interface FeedSubscription {
+  /** Asks for a fresh snapshot as the next message (on a seq gap or an unknown session, E4). */
+  resync(): Promise<void>;
+  /** Stops the stream. */
+  close(): Promise<void>;
+}
+
+/** Subscribes to the live feed; `onEvent` receives every message in order. */
+export async function subscribeFeed(onEvent: (event: FeedEvent) => void): Promise<FeedSubscription> {
+  const channel = new Channel<FeedEvent>();
+  channel.onmessage = onEvent;
+  const id = await call<number>("feed_subscribe", { onEvent: channel });
+  return {
+    resync: () => call<void>("feed_resync", { subscription: id }),
+    close: () => call<void>("feed_unsubscribe", { subscription: id }),
+  };
+}
+
+/** Projects and agents the spawn dialog offers. */
+export const spawnOptions = (): Promise<SpawnOptions> => call<SpawnOptions>("spawn_options");
+
+/**
+ * Spawns a session (SPEC F1); `onProgress` hears each step as it starts. Rejects with a
+ * GroveError whose `step` names the failed step (earlier steps are rolled back).
+ */
+export function spawnSession(request: SpawnInput, onProgress: (p: SpawnProgress) => void): Promise<SessionRecord> {
+  const channel = new Channel<SpawnProgress>();
+  channel.onmessage = onProgress;
+  return call<SessionRecord>("spawn_session", { request, onProgress: channel });
+}
+
+/** Sends a message to a session's agent (SPEC F2); a stopped session is restored first. */
+export const sendMessage = (session: string, message: string): Promise<SendOutcome> =>
+  call<SendOutcome>("send_message", { session, message });
+
+/** Kills a session (SPEC F3); `discard` removes a worktree even when it holds work. */
+export const killSession = (session: string, discard: boolean): Promise<KillOutcome> =>
+  call<KillOutcome>("kill_session", { session, discard });
+
+/** Restarts a stopped session in its worktree (SPEC F4). */
+export const restoreSession = (session: string): Promise<SessionRecord> =>
+  call<SessionRecord>("restore_session", { session });
+
+/** Opens a session's worktree in the file manager or the editor. */
+export const openWorktree = (session: string, target: OpenTarget): Promise<void> =>
+  call<void>("open_worktree", { session, target });
+
+/** Opens a session's pull request in the browser. */
+export const openPr = (session: string): Promise<void> => call<void>("open_pr", { session });

@@ -11,8 +11,10 @@ use crate::ids::SessionId;
 use crate::store::StoreError;
 
 /// The steps of a spawn (SPEC F1), in the order they run. A failed spawn names the step that
-/// failed; every earlier step has been rolled back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// failed; every earlier step has been rolled back. The dashboard shows the current one on the
+/// spawning row ("spawning · worktree 3/7").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
 pub enum SpawnStep {
     /// Checking the request: project, agent, branch name, prompt length.
     Validate,
@@ -41,6 +43,11 @@ impl SpawnStep {
         SpawnStep::Runtime,
         SpawnStep::Record,
     ];
+
+    /// Its place in [`SpawnStep::ALL`], counting from 1.
+    pub fn number(self) -> usize {
+        Self::ALL.iter().position(|s| *s == self).map_or(0, |i| i + 1)
+    }
 }
 
 impl fmt::Display for SpawnStep {

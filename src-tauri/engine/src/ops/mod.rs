@@ -43,7 +43,7 @@ pub use kill::{KillOptions, KillOutcome};
 pub use launch::{AGENT_SESSION_ID_PLACEHOLDER, Adapter, LaunchError, LaunchMode, LaunchPlan, plan_launch};
 pub use process::KILL_STEP;
 pub use send::SendOutcome;
-pub use spawn::{POST_CREATE_TIMEOUT, SpawnRequest};
+pub use spawn::{POST_CREATE_TIMEOUT, SpawnObserver, SpawnRequest};
 pub use tmux::{TMUX_TIMEOUT, Tmux};
 pub use worktree::{KeptReason, WorktreeOutcome};
 

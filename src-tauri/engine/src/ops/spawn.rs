@@ -52,17 +52,31 @@ impl SpawnRequest {
     }
 }
 
+/// Called as a spawn enters each step, with the session id once it is reserved; the app shows
+/// it on the spawning row, so a slow `post_create` is visibly slow rather than stuck.
+pub type SpawnObserver<'a> = &'a (dyn Fn(SpawnStep, Option<&SessionId>) + Send + Sync);
+
 /// How far a spawn got: the step it is in, what to undo, and the reserved id.
-struct Progress {
+struct Progress<'a> {
     step: SpawnStep,
     undo: Undo,
     reservation: Option<Reservation>,
+    observer: SpawnObserver<'a>,
 }
 
 impl Ops {
     /// Spawns a session and returns its record (SPEC F1).
     pub async fn spawn(&self, request: SpawnRequest) -> Result<SessionRecord, SpawnError> {
-        let mut progress = Progress { step: SpawnStep::Validate, undo: Undo::default(), reservation: None };
+        self.spawn_observed(request, &|_, _| {}).await
+    }
+
+    /// [`Ops::spawn`], telling `observer` each step as it starts.
+    pub async fn spawn_observed(
+        &self,
+        request: SpawnRequest,
+        observer: SpawnObserver<'_>,
+    ) -> Result<SessionRecord, SpawnError> {
+        let mut progress = Progress { step: SpawnStep::Validate, undo: Undo::default(), reservation: None, observer };
         match self.spawn_steps(&request, &mut progress).await {
             Ok(record) => Ok(record),
             Err(cause) => {
@@ -77,12 +91,13 @@ impl Ops {
     }
 
     /// Enters `step`, failing there if a failure was injected for it.
-    fn enter(&self, progress: &mut Progress, step: SpawnStep) -> Result<(), Cause> {
+    fn enter(&self, progress: &mut Progress<'_>, step: SpawnStep) -> Result<(), Cause> {
         progress.step = step;
+        (progress.observer)(step, progress.reservation.as_ref().map(|r| r.id()));
         if self.fail_at == Some(step) { Err(Cause::Injected) } else { Ok(()) }
     }
 
-    async fn spawn_steps(&self, request: &SpawnRequest, progress: &mut Progress) -> Result<SessionRecord, Cause> {
+    async fn spawn_steps(&self, request: &SpawnRequest, progress: &mut Progress<'_>) -> Result<SessionRecord, Cause> {
         self.enter(progress, SpawnStep::Validate)?;
         let project = self
             .config

@@ -78,3 +78,26 @@ async fn invalid_requests_fail_at_validate_before_anything_is_made() {
     assert!(matches!(err.cause, Cause::TooLong { chars: 10_001, .. }), "{err}");
     assert_nothing_left(&fx, "after invalid requests");
 }
+
+#[tokio::test]
+async fn an_observer_sees_every_step_in_order_and_the_id_once_reserved() {
+    let fx = Fixture::new();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let observer = |step: SpawnStep, id: Option<&SessionId>| {
+        seen.lock().unwrap().push((step, id.map(|i| i.to_string())));
+    };
+    let record = within("spawn", fx.ops().spawn_observed(fx.request(ECHO_AGENT, "x"), &observer)).await.expect("spawn");
+    let seen = seen.into_inner().unwrap();
+    let steps: Vec<SpawnStep> = seen.iter().map(|(s, _)| *s).collect();
+    assert_eq!(steps, SpawnStep::ALL, "every step is reported once, in order");
+    assert_eq!(seen[1].1, None, "the id is not known while it is being reserved");
+    assert!(seen[2..].iter().all(|(_, id)| id.as_deref() == Some(record.id.as_str())), "then every step names it");
+    assert_eq!(SpawnStep::Worktree.number(), 3, "steps count from 1 for \"worktree 3/7\"");
+
+    // A failure stops the reports at the failing step.
+    let seen = std::sync::Mutex::new(Vec::new());
+    let observer = |step: SpawnStep, _: Option<&SessionId>| seen.lock().unwrap().push(step);
+    let ops = fx.ops().failing_at(SpawnStep::PostCreate);
+    within("spawn", ops.spawn_observed(fx.request(ECHO_AGENT, "x"), &observer)).await.expect_err("injected");
+    assert_eq!(seen.into_inner().unwrap().last(), Some(&SpawnStep::PostCreate), "the last report is the failing step");
+}

@@ -1,17 +1,26 @@
 //! Commands the webview may call. Each extracts state, calls the engine and maps the error;
 //! every one of them is listed in build.rs and granted in tauri.conf.json's capability.
+//! `feed` streams the dashboard's data, `sessions` runs operations; app facts are here.
+
+pub mod feed;
+pub mod sessions;
+
+use std::sync::Arc;
 
 use grove_engine::home::GroveHome;
 use grove_engine::tools::{self, ToolStatus};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::backend::{Backend, BackendCell};
 use crate::ipc_error::IpcError;
 
 /// Where this app keeps its data and reads its config; managed as Tauri state.
 #[derive(Debug, Clone)]
 pub struct AppContext {
     pub home: GroveHome,
+    /// The config files in force (the demo project's as the running file in demo mode).
+    pub sources: grove_engine::config::ConfigSources,
     pub config_path: std::path::PathBuf,
     /// Set when no config exists and the built-in demo project stands in for one.
     pub demo: Option<grove_engine::demo::DemoProject>,
@@ -51,7 +60,10 @@ pub fn app_info(ctx: tauri::State<'_, AppContext>) -> Result<AppInfo, IpcError> 
 #[tauri::command]
 pub async fn tool_status() -> Result<Vec<ToolStatus>, IpcError> {
     // A PATH walk touches the file system; keep it off the IPC thread.
-    tokio::task::spawn_blocking(tools::check_tools)
-        .await
-        .map_err(|e| IpcError::new(crate::ipc_error::IpcErrorCode::Internal, e.to_string()))
+    tokio::task::spawn_blocking(tools::check_tools).await.map_err(|e| IpcError::internal(e.to_string()))
+}
+
+/// The backend, once started (commands at app start wait the moment it takes to read the store).
+async fn backend(cell: &BackendCell) -> Result<Arc<Backend>, IpcError> {
+    cell.get().await.ok_or_else(|| IpcError::internal("Grove's engine is not running (the app is shutting down)"))
 }

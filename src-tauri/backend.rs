@@ -1,0 +1,195 @@
+//! The engine as the running app holds it: the config in force (hot-reloaded, SPEC C6), the read
+//! paths, the live feed and its subscribers, and operations that tell the feed what they changed.
+//! Started once in the background at app start, so the window opens while the store is read.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use grove_engine::config::{self, ConfigEvent, ConfigSources, ConfigWatcher, Loaded};
+use grove_engine::feed::{Feed, FeedConfig, FeedEvent, FeedOptions, Subscription};
+use grove_engine::home::GroveHome;
+use grove_engine::manager::{EnrichmentPolicy, Probes, SessionKey, Sessions};
+use grove_engine::ops::Ops;
+use grove_engine::session::SessionRecord;
+use grove_engine::store::Store;
+use tokio::sync::{Notify, watch};
+
+/// The running engine of one app.
+pub struct Backend {
+    home: GroveHome,
+    sessions: Arc<Sessions>,
+    feed: Feed,
+    /// The last good config; the reload task replaces it.
+    config: Arc<Mutex<Arc<Loaded>>>,
+    subscribers: Subscribers,
+    /// Held for its life: dropping it stops watching the config files.
+    _config_watcher: Option<ConfigWatcher>,
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backend").field("home", &self.home).finish_non_exhaustive()
+    }
+}
+
+impl Backend {
+    /// Loads the config, starts its watcher, the read paths and the feed (whose first reading of
+    /// the store is done when this returns). Must run inside the app's tokio runtime.
+    pub async fn start(home: GroveHome, sources: ConfigSources, options: FeedOptions) -> Backend {
+        // A broken config must not keep the dashboard from showing the sessions that exist: fall
+        // back like stop does (SPEC C4), and show the strict load's errors as warnings.
+        let (initial, errors) = match config::load_strict(&sources) {
+            Ok(loaded) => (loaded, Vec::new()),
+            Err(errors) => (config::load_interactive(&sources), errors.errors().to_vec()),
+        };
+        let initial = Arc::new(initial);
+        let mut feed_config = FeedConfig::from_loaded(&initial);
+        feed_config.errors.extend(errors);
+        let (feed_config_tx, feed_config_rx) = watch::channel(feed_config);
+        let config = Arc::new(Mutex::new(initial.clone()));
+        let watcher = match ConfigWatcher::spawn(sources, initial) {
+            Ok((watcher, mut events)) => {
+                let config = config.clone();
+                tokio::spawn(async move {
+                    while let Some(event) = events.recv().await {
+                        if let ConfigEvent::Reloaded(loaded) = &event {
+                            *config.lock().unwrap_or_else(PoisonError::into_inner) = loaded.clone();
+                        }
+                        feed_config_tx.send_modify(|c| c.apply(&event));
+                    }
+                });
+                Some(watcher)
+            }
+            Err(e) => {
+                // Without a watcher the config in force stays the one loaded now; say so.
+                tracing::warn!("config files are not watched ({e}); edits apply after a restart");
+                None
+            }
+        };
+        let store = Store::new(home.clone());
+        let sessions = Arc::new(Sessions::new(store, Probes::live(&home), EnrichmentPolicy::default()));
+        let feed = Feed::start(sessions.clone(), home.clone(), feed_config_rx, options).await;
+        Backend { home, sessions, feed, config, subscribers: Subscribers::default(), _config_watcher: watcher }
+    }
+
+    /// The last good config.
+    pub fn config(&self) -> Arc<Loaded> {
+        self.config.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Operations under the config in force.
+    pub fn ops(&self) -> Ops {
+        Ops::new(Store::new(self.home.clone()), self.config().config.clone())
+    }
+
+    /// The read paths.
+    pub fn sessions(&self) -> &Sessions {
+        &self.sessions
+    }
+
+    /// An operation wrote `record`: drop the cached reads (SPEC D7) and get the change to the
+    /// dashboard within the coalescing window, even if the file watcher is slow or missed it.
+    pub fn changed(&self, record: &SessionRecord) {
+        self.sessions.invalidate();
+        self.feed.notify_changed(&SessionKey::of(record));
+    }
+
+    /// An operation failed part-way and may have written something: read the store again.
+    pub fn maybe_changed(&self) {
+        self.sessions.invalidate();
+        self.feed.refresh();
+    }
+
+    /// A new feed subscriber whose messages go to `deliver` until it returns false (the webview
+    /// is gone) or [`Backend::unsubscribe`] is called. Returns its id for resync and unsubscribe.
+    pub fn subscribe(&self, deliver: impl Fn(FeedEvent) -> bool + Send + 'static) -> u64 {
+        self.subscribers.add(self.feed.subscribe(), deliver)
+    }
+
+    /// Makes subscriber `id`'s next message a fresh snapshot (SPEC E4). False if it is unknown.
+    pub fn resync(&self, id: u64) -> bool {
+        self.subscribers.resync(id)
+    }
+
+    /// Ends subscriber `id`. False if it is unknown (already gone).
+    pub fn unsubscribe(&self, id: u64) -> bool {
+        self.subscribers.remove(id)
+    }
+}
+
+/// The feed's subscribers by id, each pumped by a task of its own.
+#[derive(Default)]
+struct Subscribers {
+    next: AtomicU64,
+    // std mutex: held only to insert, look up or remove, never across an await.
+    live: Arc<Mutex<HashMap<u64, Arc<SubscriberControl>>>>,
+}
+
+/// What the outside can ask of one subscriber's task.
+#[derive(Default)]
+struct SubscriberControl {
+    resync: Notify,
+    stop: Notify,
+}
+
+impl Subscribers {
+    fn add(&self, mut subscription: Subscription, deliver: impl Fn(FeedEvent) -> bool + Send + 'static) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let control = Arc::new(SubscriberControl::default());
+        self.lock().insert(id, control.clone());
+        let live = self.live.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = control.stop.notified() => break,
+                    () = control.resync.notified() => subscription.resync(),
+                    event = subscription.recv() => {
+                        let Some(event) = event else { break };
+                        if !deliver(event) {
+                            tracing::debug!(subscriber = id, "feed subscriber's webview is gone");
+                            break;
+                        }
+                    }
+                }
+            }
+            live.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
+        });
+        id
+    }
+
+    fn resync(&self, id: u64) -> bool {
+        // `notify_one` keeps a permit, so a resync asked while a message is being delivered is
+        // not lost.
+        self.lock().get(&id).map(|c| c.resync.notify_one()).is_some()
+    }
+
+    fn remove(&self, id: u64) -> bool {
+        self.lock().remove(&id).map(|c| c.stop.notify_one()).is_some()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<SubscriberControl>>> {
+        self.live.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The backend once it has started: commands wait for it (briefly, at app start) through this.
+#[derive(Clone)]
+pub struct BackendCell {
+    rx: watch::Receiver<Option<Arc<Backend>>>,
+}
+
+impl BackendCell {
+    /// A cell and the sender that fills it once.
+    pub fn new() -> (watch::Sender<Option<Arc<Backend>>>, BackendCell) {
+        let (tx, rx) = watch::channel(None);
+        (tx, BackendCell { rx })
+    }
+
+    /// The backend, waiting for it to finish starting.
+    pub async fn get(&self) -> Option<Arc<Backend>> {
+        let mut rx = self.rx.clone();
+        let ready = rx.wait_for(Option::is_some).await.ok()?;
+        ready.clone()
+    }
+}
