@@ -177,6 +177,7 @@ pub fn main() -> ExitCode {
             }
         }
         Some(command) => {
+            restore_default_sigpipe();
             // The CLI keeps stderr for its own messages; details still reach the log files.
             let _log = logging::init(&home, "warn");
             // The name only: arguments can carry prompts and messages, which stay out of logs.
@@ -279,6 +280,17 @@ pub(crate) fn fail(e: impl std::fmt::Display) -> ExitCode {
 pub(crate) fn fail_usage(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {e}");
     ExitCode::from(2)
+}
+
+/// `grove ls | head` must end quietly when `head` closes the pipe, as other CLI tools do; Rust
+/// ignores SIGPIPE by default, which turns every later print into a panic.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called before any thread is started; resetting a signal disposition has no other
+    // precondition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 /// Runs one async CLI command on a runtime of its own.

@@ -98,3 +98,26 @@ fn show_unknown_and_malformed_ids() {
     assert_eq!(traversal.status.code(), Some(2), "a malformed id is a usage error");
     assert!(stderr(&traversal).contains("session id"), "{}", stderr(&traversal));
 }
+
+#[test]
+fn ls_into_a_closed_pipe_ends_quietly_like_other_cli_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("home/projects/api/sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    for n in 1..=200 {
+        let id = format!("api-{n}");
+        std::fs::write(sessions.join(format!("{id}.json")), record_json(&id, "working", "task_in_progress")).unwrap();
+    }
+    // `grove ls --json | head -0`: the reader is gone before grove writes a byte.
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_grove"))
+        .args(["ls", "--stored", "--json"])
+        .env("GROVE_HOME", dir.path().join("home"))
+        .env("GROVE_CONFIG", dir.path().join("config.toml"))
+        .stdout(writer)
+        .output()
+        .expect("run grove");
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "a closed pipe must not make grove panic: {err}");
+}
