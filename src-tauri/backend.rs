@@ -193,3 +193,70 @@ impl BackendCell {
         ready.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use grove_engine::feed::FeedEvent;
+    use tokio::sync::mpsc;
+
+    use super::*;
+
+    fn record(id: &str, name: &str) -> String {
+        serde_json::json!({
+            "version": 1, "id": id, "projectId": "api", "kind": "worker", "agent": "claude-code",
+            "runtime": "tmux", "branch": format!("session/{id}"), "worktree": format!("/nonexistent/{id}"),
+            "createdAt": "2026-01-02T03:04:05Z", "displayName": name,
+            "lifecycle": {
+                "session": {"state": "terminated", "reason": "stopped_for_restore", "startedAt": null,
+                            "lastTransitionAt": "2026-01-02T03:04:06Z", "terminatedAt": "2026-01-02T03:04:06Z"},
+                "pr": {"state": "none", "reason": "not_created", "number": null, "url": null},
+                "runtime": {"state": "exited", "reason": "stopped_for_restore", "handle": null}
+            }
+        })
+        .to_string()
+    }
+
+    async fn next(rx: &mut mpsc::UnboundedReceiver<FeedEvent>, what: &str) -> FeedEvent {
+        tokio::time::timeout(Duration::from_secs(20), rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no feed message within 20 s while waiting for {what}"))
+            .expect("the subscriber's stream ended")
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_subscriber_gets_a_snapshot_then_the_change_written_on_disk_and_a_snapshot_on_resync() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = GroveHome::at(dir.path().join("home"));
+        let sessions = home.projects_dir().join("api").join("sessions");
+        std::fs::create_dir_all(&sessions).unwrap();
+        std::fs::write(sessions.join("api-1.json"), record("api-1", "first")).unwrap();
+        let sources = ConfigSources { global: dir.path().join("config.toml"), running: None };
+        let backend = Backend::start(home, sources, FeedOptions::default()).await;
+
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let id = backend.subscribe(move |event| tx.send(event).is_ok());
+        let FeedEvent::Snapshot(snapshot) = next(&mut rx, "the snapshot").await else {
+            panic!("the first message must be a snapshot");
+        };
+        assert_eq!(snapshot.sessions.len(), 1, "the snapshot holds the record on disk: {:?}", snapshot.warnings);
+
+        std::fs::write(sessions.join("api-1.json"), record("api-1", "renamed")).unwrap();
+        let FeedEvent::Patch(patch) = next(&mut rx, "the patch").await else {
+            panic!("a change on disk must arrive as a patch");
+        };
+        assert_eq!(patch.seq, snapshot.seq + 1, "patches follow the snapshot's sequence number");
+        let names: Vec<_> = patch.sessions.iter().map(|s| s.view.record.display_name.clone()).collect();
+        assert_eq!(names, [Some("renamed".to_owned())], "the patch carries the edited record");
+
+        assert!(backend.resync(id), "the subscriber is known");
+        assert!(
+            matches!(next(&mut rx, "the resync snapshot").await, FeedEvent::Snapshot(_)),
+            "resync gives a snapshot"
+        );
+
+        assert!(backend.unsubscribe(id), "unsubscribing a live subscriber");
+        assert!(!backend.resync(id), "an ended subscription is unknown");
+    }
+}
