@@ -22,33 +22,29 @@ pub fn builder_with<R: Runtime>(
 ) -> tauri::Builder<R> {
     let (ready, cell) = BackendCell::new();
     let (home, sources) = (ctx.home.clone(), ctx.sources.clone());
-    builder
-        .manage(ctx)
-        .manage(cell)
-        .setup(move |_app| {
-            tauri::async_runtime::spawn(async move {
-                let backend = Backend::start(home, sources, options).await;
-                tracing::info!("engine started");
-                let _ = ready.send(Some(std::sync::Arc::new(backend)));
-                // Keeps the backend alive as long as the app: the sender holds it.
-                ready.closed().await;
-            });
-            Ok(())
-        })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::tool_status,
-            feed::feed_subscribe,
-            feed::feed_resync,
-            feed::feed_unsubscribe,
-            sessions::spawn_options,
-            sessions::spawn_session,
-            sessions::send_message,
-            sessions::kill_session,
-            sessions::restore_session,
-            sessions::open_worktree,
-            sessions::open_pr,
-        ])
+    // Started here rather than in a setup hook so the mock runtime of app-shell tests, which
+    // builds apps it never runs, gets a working engine too.
+    tauri::async_runtime::spawn(async move {
+        let backend = Backend::start(home, sources, options).await;
+        tracing::info!("engine started");
+        let _ = ready.send(Some(std::sync::Arc::new(backend)));
+        // The sender holds the backend; it lives until every command handle is gone.
+        ready.closed().await;
+    });
+    builder.manage(ctx).manage(cell).invoke_handler(tauri::generate_handler![
+        commands::app_info,
+        commands::tool_status,
+        feed::feed_subscribe,
+        feed::feed_resync,
+        feed::feed_unsubscribe,
+        sessions::spawn_options,
+        sessions::spawn_session,
+        sessions::send_message,
+        sessions::kill_session,
+        sessions::restore_session,
+        sessions::open_worktree,
+        sessions::open_pr,
+    ])
 }
 
 /// Opens the desktop app and blocks until it exits.
@@ -86,6 +82,14 @@ mod tests {
     use tauri::{WebviewWindow, WebviewWindowBuilder};
 
     use super::*;
+
+    pub(super) fn window_in(home: &std::path::Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+        window(home)
+    }
+
+    pub(super) fn invoke_in(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+        invoke(window, cmd, body)
+    }
 
     fn window(home: &std::path::Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
         let sources = ConfigSources { global: home.join("config.toml"), running: None };
@@ -136,5 +140,72 @@ mod tests {
             let outcome = invoke(&window, cmd, json!({}));
             assert!(outcome.is_err(), "{cmd} must be refused to the webview, got {outcome:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod ipc_input_tests {
+    //! Operations called with bad input answer a typed error and write nothing (SPEC F2, B4).
+
+    use serde_json::json;
+
+    use super::tests::{invoke_in, window_in};
+
+    fn code(outcome: Result<serde_json::Value, serde_json::Value>) -> String {
+        let error = outcome.expect_err("bad input must be refused");
+        error["code"].as_str().unwrap_or_else(|| panic!("a typed error with a code, got {error}")).to_owned()
+    }
+
+    #[test]
+    fn bad_ids_oversized_messages_and_unknown_sessions_get_typed_errors_and_write_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, window) = window_in(dir.path());
+        let traversal = "../../etc";
+        for (cmd, args) in [
+            ("kill_session", json!({"session": traversal, "discard": true})),
+            ("restore_session", json!({"session": traversal})),
+            ("send_message", json!({"session": traversal, "message": "hi"})),
+            ("open_worktree", json!({"session": traversal, "target": "file_manager"})),
+            ("open_pr", json!({"session": traversal})),
+            ("spawn_session", json!({"request": {"project": traversal}, "onProgress": "__CHANNEL__:1"})),
+        ] {
+            assert_eq!(code(invoke_in(&window, cmd, args)), "invalid_input", "{cmd} with a traversal id");
+        }
+        for (cmd, args) in [
+            ("kill_session", json!({"session": "api-404", "discard": false})),
+            ("restore_session", json!({"session": "api-404"})),
+            ("open_pr", json!({"session": "api-404"})),
+        ] {
+            assert_eq!(code(invoke_in(&window, cmd, args)), "not_found", "{cmd} of an unknown session");
+        }
+        let huge = "x".repeat(10_001);
+        let outcome = invoke_in(&window, "send_message", json!({"session": "api-404", "message": huge}));
+        assert_eq!(code(outcome), "invalid_input", "a message over 10,000 characters is refused before anything");
+        let malformed = invoke_in(&window, "kill_session", json!({"session": 7}));
+        assert!(malformed.is_err(), "a malformed payload is refused");
+        let spawn = invoke_in(
+            &window,
+            "spawn_session",
+            json!({"request": {"project": "nope", "prompt": "x"}, "onProgress": "__CHANNEL__:1"}),
+        );
+        let error = spawn.expect_err("a project not in the config");
+        assert_eq!(error["step"], "validate", "the failed step is named: {error}");
+        let written: Vec<_> = walk(dir.path());
+        assert!(
+            written.iter().all(|p| !p.contains("sessions")),
+            "nothing may be written for refused calls: {written:?}"
+        );
+    }
+
+    fn walk(dir: &std::path::Path) -> Vec<String> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            out.push(path.display().to_string());
+            if path.is_dir() {
+                out.extend(walk(&path));
+            }
+        }
+        out
     }
 }

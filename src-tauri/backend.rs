@@ -173,6 +173,10 @@ impl Subscribers {
     }
 }
 
+/// The longest a command waits for the engine to start. Start-up reads the store once (about a
+/// second for 100,000 records); far beyond that, something is wrong and the UI should say so.
+pub const BACKEND_START_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The backend once it has started: commands wait for it (briefly, at app start) through this.
 #[derive(Clone)]
 pub struct BackendCell {
@@ -186,10 +190,11 @@ impl BackendCell {
         (tx, BackendCell { rx })
     }
 
-    /// The backend, waiting for it to finish starting.
+    /// The backend, waiting for it to finish starting; `None` if it is gone or has not started
+    /// within [`BACKEND_START_TIMEOUT`] (a command must answer, never hang the webview).
     pub async fn get(&self) -> Option<Arc<Backend>> {
         let mut rx = self.rx.clone();
-        let ready = rx.wait_for(Option::is_some).await.ok()?;
+        let ready = tokio::time::timeout(BACKEND_START_TIMEOUT, rx.wait_for(Option::is_some)).await.ok()?.ok()?;
         ready.clone()
     }
 }

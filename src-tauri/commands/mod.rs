@@ -65,5 +65,7 @@ pub async fn tool_status() -> Result<Vec<ToolStatus>, IpcError> {
 
 /// The backend, once started (commands at app start wait the moment it takes to read the store).
 async fn backend(cell: &BackendCell) -> Result<Arc<Backend>, IpcError> {
-    cell.get().await.ok_or_else(|| IpcError::internal("Grove's engine is not running (the app is shutting down)"))
+    cell.get().await.ok_or_else(|| {
+        IpcError::internal("Grove's engine is not running (it did not start, or the app is shutting down)")
+    })
 }
