@@ -1,0 +1,157 @@
+// What the detail panel says about a session beyond the resolved state: its title, which action
+// comes first, whether a message can reach it, the freshness of its live data, and the text of an
+// operation's outcome. Pure, so the panel only lays these out.
+
+import type {
+  Enrichment,
+  KeptReason,
+  KillOutcome,
+  Lifecycle,
+  SessionRecord,
+} from "../../ipc/bindings";
+import { formatAge } from "../format";
+import type { SessionEntry } from "../feed/entry";
+
+/** Display name, else branch, else id (UI §1.6). */
+export function sessionTitle(record: Pick<SessionRecord, "displayName" | "branch" | "id">): string {
+  return record.displayName?.trim() || record.branch || record.id;
+}
+
+/** "task_in_progress" → "task in progress": the enums read as words. */
+export function words(value: string): string {
+  return value.replace(/_/g, " ");
+}
+
+/** The engine's is_terminal (SPEC A3). */
+export function isTerminal(lc: Lifecycle): boolean {
+  return (
+    lc.session.state === "done" ||
+    lc.session.state === "terminated" ||
+    lc.pr.state === "merged" ||
+    lc.runtime.state === "missing" ||
+    lc.runtime.state === "exited"
+  );
+}
+
+/** The engine's is_restorable: ended, and not merged and cleaned up (nothing left to resume). */
+export function isRestorable(lc: Lifecycle): boolean {
+  if (!isTerminal(lc)) return false;
+  const sessionCleaned =
+    lc.session.state === "terminated" && (lc.session.reason === "pr_merged" || lc.session.reason === "auto_cleanup");
+  const runtimeCleaned = lc.runtime.reason === "pr_merged_cleanup" || lc.runtime.reason === "auto_cleanup";
+  return !(lc.pr.state === "merged" && (sessionCleaned || runtimeCleaned));
+}
+
+export type PrimaryAction = "restore" | "reply" | null;
+
+/** Restore for an ended session that can come back, Reply for a live one, nothing for the rest. */
+export function primaryAction(record: SessionRecord): PrimaryAction {
+  const lc = record.lifecycle;
+  if (isTerminal(lc)) return isRestorable(lc) ? "restore" : null;
+  return "reply";
+}
+
+/** Why a message cannot reach the session, or null when it can (F2's refusals, said up front). */
+export function cannotReceive(record: SessionRecord): string | null {
+  if (record.runtime === "process") return "This session runs as a plain process, with no terminal to send to.";
+  const lc = record.lifecycle;
+  if (isTerminal(lc) && !isRestorable(lc)) return "This session has ended and cannot be restored.";
+  return null;
+}
+
+/** Statuses whose session is already killed or cleaned up: Kill has nothing left to do. */
+const KILLED = new Set(["killed", "cleanup", "merged"]);
+
+export function canKill(entry: Pick<SessionEntry, "status">): boolean {
+  return !KILLED.has(entry.status);
+}
+
+const count = (n: number, one: string, many: string) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+
+export function keptReasonText(reason: KeptReason): string {
+  switch (reason.kind) {
+    case "uncommitted_changes":
+      return count(reason.entries, "uncommitted change", "uncommitted changes");
+    case "unpushed_commits":
+      return count(reason.commits, "unpushed commit", "unpushed commits");
+    case "not_grove_managed":
+      return `${reason.path} is not a worktree Grove made`;
+    case "check_failed":
+      return `could not check it for work (${reason.error})`;
+  }
+}
+
+/** Whether discarding would remove something only this worktree holds: that needs a dialog (UI §3.5). */
+export function canDiscard(reason: KeptReason): boolean {
+  return reason.kind === "uncommitted_changes" || reason.kind === "unpushed_commits" || reason.kind === "check_failed";
+}
+
+export function killOutcomeText(outcome: KillOutcome): string {
+  switch (outcome.worktree.kind) {
+    case "removed":
+      return "Killed · worktree removed, branch kept";
+    case "missing":
+      return "Killed · the worktree was already gone";
+    case "kept":
+      return `Killed · worktree kept: ${keptReasonText(outcome.worktree.reason)}`;
+  }
+}
+
+/** "Send failed at deliver: tmux session missing"; the step named when the backend gave one. */
+export function operationError(verb: string, error: { message: string; step?: string | null }): string {
+  return `${verb} failed${error.step ? ` at ${error.step}` : ""}: ${error.message}`;
+}
+
+/** An ISO time as "Nov 24, 10:00 · 4m ago"; unparseable text as it came. */
+export function timestamp(iso: string | null, now: number): string {
+  if (!iso) return "—";
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const when = new Date(t).toLocaleString(undefined, {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+  const age = formatAge(now - t);
+  return `${when} · ${age === "now" ? "now" : `${age} ago`}`;
+}
+
+export interface Freshness {
+  text: string;
+  /** Past UI §2.5's fresh window, or failed: shown in a warning tone. */
+  stale: boolean;
+}
+
+/** Past this the live data is stale (UI §2.5). */
+const STALE_MS = 5 * 60_000;
+
+export function freshness(enrichment: Enrichment, now: number): Freshness {
+  switch (enrichment.kind) {
+    case "stored":
+      return { text: "from the record (not probed yet)", stale: false };
+    case "enriched": {
+      const age = now - Date.parse(enrichment.at);
+      // NaN (an unreadable time) counts as stale: nothing says the data is recent.
+      return { text: `enriched ${timestamp(enrichment.at, now)}`, stale: !(age <= STALE_MS) };
+    }
+    case "failed":
+      return { text: `refresh failed ${timestamp(enrichment.at, now)}: ${enrichment.error}`, stale: true };
+    case "timed_out":
+      return { text: `refresh timed out ${timestamp(enrichment.at, now)}`, stale: true };
+  }
+}
+
+/** Things wrong with this one session that the resolved state alone does not say. */
+export function sessionWarnings(entry: Pick<SessionEntry, "record" | "live" | "enrichment">): string[] {
+  const out: string[] = [];
+  const lc = entry.record.lifecycle;
+  if (entry.live.agentError) out.push(`The agent reported: ${entry.live.agentError}`);
+  if (lc.runtime.state === "probe_failed") out.push("The runtime probe failed; its state is unknown until the next pass.");
+  if (lc.runtime.state === "missing" && !["done", "terminated"].includes(lc.session.state)) {
+    out.push(`The ${entry.record.runtime === "tmux" ? "tmux session" : "process"} is gone; Restore starts it again.`);
+  }
+  if (entry.enrichment.kind === "failed") out.push(`Live data could not be refreshed: ${entry.enrichment.error}`);
+  if (entry.enrichment.kind === "timed_out") out.push("Live data timed out; the last good values are shown.");
+  return out;
+}
