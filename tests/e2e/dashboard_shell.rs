@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::harness::{Display, Driver, TestHome, Theme, artifacts_dir};
+use crate::harness::{Display, Driver, TestHome, Theme, save_screenshot};
 use crate::webdriver::WebDriver;
 
 const APP: &str = env!("CARGO_BIN_EXE_grove");
@@ -57,16 +57,6 @@ fn assert_webview_cannot_spawn(app: &WebDriver) {
     );
     let outcome = outcome.as_str().unwrap_or_default().to_owned();
     assert!(outcome.starts_with("denied"), "the webview must not be able to spawn processes, got {outcome}");
-}
-
-fn save_screenshot(app: &WebDriver, name: &str) {
-    let png = app.screenshot();
-    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "screenshot should be a real PNG of the window");
-    std::fs::write(artifacts_dir().join(name), &png).expect("save screenshot");
-    if std::env::var_os("GROVE_UPDATE_SCREENSHOT").is_some() {
-        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(name);
-        std::fs::write(docs, &png).expect("update the screenshot in docs/");
-    }
 }
 
 #[test]

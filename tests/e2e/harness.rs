@@ -111,8 +111,9 @@ impl TestHome {
     pub fn new() -> Self {
         Self { dir: tempfile::tempdir().expect("temp dir") }
     }
+    /// Under the test's HOME, where a user's data directory is, so paths show as `~/...`.
     pub fn grove_home(&self) -> PathBuf {
-        self.dir.path().join("home")
+        self.user_home().join(".local/share/grove")
     }
     pub fn config_path(&self) -> PathBuf {
         self.user_home().join(".config/grove/config.toml")
@@ -203,4 +204,16 @@ pub fn artifacts_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/artifacts");
     std::fs::create_dir_all(&dir).expect("create artifacts dir");
     dir
+}
+
+/// Saves a screenshot of the app's window under `artifacts/`; with `GROVE_UPDATE_SCREENSHOT`
+/// set, also into `docs/` (where the README's pictures live).
+pub fn save_screenshot(app: &WebDriver, name: &str) {
+    let png = app.screenshot();
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "screenshot should be a real PNG of the window");
+    std::fs::write(artifacts_dir().join(name), &png).expect("save screenshot");
+    if std::env::var_os("GROVE_UPDATE_SCREENSHOT").is_some() {
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(name);
+        std::fs::write(docs, &png).expect("update the screenshot in docs/");
+    }
 }

@@ -6,6 +6,9 @@
 //! failing assertion still leaves no Xvfb, driver or app behind.
 
 mod harness;
+mod seed;
 mod webdriver;
 
+mod dashboard_feed;
 mod dashboard_shell;
+mod measure;

@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// How long element lookups wait for an element to appear (the driver waits, we do not poll).
 const IMPLICIT_WAIT_MS: u64 = 20_000;
+/// How long an async script may run: `wait_for` waits inside the page for up to a minute.
+const SCRIPT_TIMEOUT_MS: u64 = 120_000;
 
 /// One WebDriver session: one running app.
 pub struct WebDriver {
@@ -33,7 +35,7 @@ impl WebDriver {
         let mut driver = Self { agent, base, session: String::new() };
         let v = driver.send("POST", "/session", Some(caps));
         driver.session = v["sessionId"].as_str().unwrap_or_else(|| panic!("no session id in {v}")).to_owned();
-        driver.cmd("POST", "/timeouts", Some(json!({"implicit": IMPLICIT_WAIT_MS})));
+        driver.cmd("POST", "/timeouts", Some(json!({"implicit": IMPLICIT_WAIT_MS, "script": SCRIPT_TIMEOUT_MS})));
         driver
     }
 
@@ -70,6 +72,49 @@ impl WebDriver {
     /// The rendered text of an element.
     pub fn text(&self, el: &Element) -> String {
         self.cmd("GET", &format!("/element/{}/text", el.0), None).as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Clicks an element the way a user does (the driver moves the pointer and clicks).
+    pub fn click(&self, el: &Element) {
+        self.cmd("POST", &format!("/element/{}/click", el.0), Some(json!({})));
+    }
+
+    /// Types `text` into an element (an input or textarea), as keystrokes.
+    pub fn type_text(&self, el: &Element, text: &str) {
+        self.cmd("POST", &format!("/element/{}/value", el.0), Some(json!({"text": text})));
+    }
+
+    /// An attribute of an element; `None` when it has none.
+    pub fn attr(&self, el: &Element, name: &str) -> Option<String> {
+        self.cmd("GET", &format!("/element/{}/attribute/{name}", el.0), None).as_str().map(str::to_owned)
+    }
+
+    /// Waits until the JavaScript expression `condition` is truthy, checking it in the page every
+    /// animation frame, for at most `timeout`; returns its value, or panics naming `what`.
+    pub fn wait_for(&self, what: &str, condition: &str, timeout: Duration) -> Value {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             const deadline = performance.now() + {ms};
+             const check = () => {{
+               let value;
+               try {{ value = ({condition}); }} catch (e) {{ value = undefined; }}
+               if (value) return done({{ok: true, value}});
+               if (performance.now() > deadline) return done({{ok: false}});
+               requestAnimationFrame(check);
+             }};
+             check();",
+            ms = timeout.as_millis(),
+        );
+        let outcome = self.execute_async(&script);
+        assert_eq!(outcome["ok"], true, "timed out after {timeout:?} waiting for {what} ({condition})");
+        outcome["value"].clone()
+    }
+
+    /// Evaluates a JavaScript expression in the page and returns its value.
+    pub fn eval(&self, expression: &str) -> Value {
+        self.execute_async(&format!(
+            "const done = arguments[arguments.length - 1]; Promise.resolve({expression}).then(done, (e) => done('error: ' + e));"
+        ))
     }
 
     /// Runs an async script; its last argument is the callback that returns the result.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAge, plural, tildify } from "./format";
+import { formatAge, formatSince, plural, tildify } from "./format";
 
 describe("formatAge", () => {
   it.each([
@@ -36,5 +36,14 @@ describe("tildify", () => {
     );
     expect(tildify("C:\\Users\\ana\\grove", "C:\\Users\\ana")).toBe("~\\grove");
     expect(tildify("/etc/x", null)).toBe("/etc/x");
+  });
+});
+
+describe("formatSince", () => {
+  it("reads tenths of a second while recent, then a compact age", () => {
+    expect(formatSince(400)).toBe("0.4 s");
+    expect(formatSince(9_940), "just under ten seconds").toBe("9.9 s");
+    expect(formatSince(12_000)).toBe("12s");
+    expect(formatSince(-5), "clock skew reads as just now").toBe("0.0 s");
   });
 });

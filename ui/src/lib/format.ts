@@ -33,3 +33,10 @@ export function tildify(path: string, home: string | null | undefined): string {
   }
   return path;
 }
+
+/** How long ago the feed last spoke, for the status bar: "0.4 s" under ten seconds, else "12s", "4m". */
+export function formatSince(ageMs: number): string {
+  if (!Number.isFinite(ageMs) || ageMs < 0) return "0.0 s";
+  if (ageMs < 10_000) return `${(ageMs / 1000).toFixed(1)} s`;
+  return formatAge(ageMs);
+}

@@ -74,4 +74,7 @@ describe("banner", () => {
     expect(bannerText([config])).toBe("1 problem: unknown key `agnet`");
     expect(bannerText([config, feed])).toBe(`2 problems: ${feed.message}`);
   });
+  it("shows paths under the user's home as ~/", () => {
+    expect(bannerText([quarantined], "/home/u"), "the banner tildifies like the panel").toContain("~/.grove/projects");
+  });
 });

@@ -85,9 +85,11 @@ export function bannerTone(warnings: readonly FeedWarning[]): "review" | "respon
 }
 
 /** The first message cut to fit one line; the banner's CSS ellipsis handles the width. */
-export function bannerText(warnings: readonly FeedWarning[]): string | null {
+export function bannerText(warnings: readonly FeedWarning[], userHome: string | null = null): string | null {
   const first = warnings.find((w) => w.source === "feed") ?? warnings[0];
   if (!first) return null;
   const n = warnings.length;
-  return `${n} ${n === 1 ? "problem" : "problems"}: ${warningMessage(first)}`;
+  // Paths under the user's home read as ~/..., as everywhere else in the UI.
+  const message = tildifyText(warningMessage(first), userHome);
+  return `${n} ${n === 1 ? "problem" : "problems"}: ${message}`;
 }

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { createEntry } from "../feed/entry";
+import { feedSession } from "../feed/fixtures";
+import { ageAnchor, agentMonogram, ciMark, humaniseBranch, middleEllipsis, prText, rowTitle } from "./row";
+
+describe("row title", () => {
+  it("prefers the display name, then the humanised branch, then the id", () => {
+    expect(rowTitle({ displayName: "Fix flaky auth test", branch: "feat/x", id: "api-1" })).toBe("Fix flaky auth test");
+    expect(rowTitle({ displayName: null, branch: "feat/oauth-scopes", id: "api-1" })).toBe("Oauth scopes");
+    expect(rowTitle({ displayName: "  ", branch: "feat/oauth_scopes", id: "api-1" }), "blank names fall through").toBe(
+      "Oauth scopes",
+    );
+  });
+
+  it("uses the id when the branch is just the default session/<id>", () => {
+    expect(rowTitle({ displayName: null, branch: "session/api-7", id: "api-7" })).toBe("api-7");
+    expect(humaniseBranch("session/", "api-7"), "an empty leaf names nothing").toBeNull();
+  });
+});
+
+describe("agent monogram", () => {
+  it("gives the built-in agents their letters and everything else a prompt", () => {
+    expect(agentMonogram("claude-code")).toBe("CC");
+    expect(agentMonogram("codex")).toBe("CX");
+    expect(agentMonogram("aider")).toBe("AI");
+    expect(agentMonogram("shell"), "shell is a prompt").toBe(">_");
+    expect(agentMonogram("my-custom-agent"), "custom agents are a prompt").toBe(">_");
+  });
+});
+
+describe("age anchor", () => {
+  const at = (iso: string) => Date.parse(iso);
+
+  it("counts a working session from its last activity when the probe knows it", () => {
+    const entry = createEntry("api/a", feedSession({ id: "a", lastTransitionAt: "2026-11-24T10:00:00Z" }));
+    expect(ageAnchor(entry), "no activity time: the last transition").toBe(at("2026-11-24T10:00:00Z"));
+    entry.live = { ...entry.live, lastActivityAt: "2026-11-24T11:00:00Z" };
+    expect(ageAnchor(entry), "activity time wins for working sessions").toBe(at("2026-11-24T11:00:00Z"));
+  });
+
+  it("counts a waiting session from when it started waiting, whatever the agent did since", () => {
+    const entry = createEntry(
+      "api/a",
+      feedSession({ id: "a", status: "needs_input", attention: "respond", lastTransitionAt: "2026-11-24T10:00:00Z" }),
+    );
+    entry.live = { ...entry.live, lastActivityAt: "2026-11-24T11:00:00Z" };
+    expect(ageAnchor(entry)).toBe(at("2026-11-24T10:00:00Z"));
+  });
+
+  it("counts an ended session from when it ended", () => {
+    const entry = createEntry(
+      "api/a",
+      feedSession({
+        id: "a",
+        status: "killed",
+        attention: "done",
+        state: "terminated",
+        terminatedAt: "2026-11-24T09:00:00Z",
+      }),
+    );
+    expect(ageAnchor(entry)).toBe(at("2026-11-24T09:00:00Z"));
+  });
+});
+
+describe("PR column", () => {
+  it("shows #n, or PR when only the URL is known", () => {
+    expect(prText({ number: 412, url: null })).toBe("#412");
+    expect(prText({ number: null, url: "https://x/pull/1" })).toBe("PR");
+    expect(prText(null)).toBeNull();
+  });
+
+  it("shows one CI mark, none when CI is unknown", () => {
+    expect(ciMark({ ci: "failing" })).toBe("failing");
+    expect(ciMark({ ci: "unknown" }), "unknown CI draws nothing rather than a guess").toBeNull();
+    expect(ciMark(null)).toBeNull();
+  });
+});
+
+describe("middleEllipsis", () => {
+  it("keeps short text and cuts long text in the middle, keeping most of the end", () => {
+    expect(middleEllipsis("session/api-7", 24)).toBe("session/api-7");
+    const cut = middleEllipsis("feature/very-long-branch-name-for-oauth-scopes", 24);
+    expect(cut, "exactly the budget").toHaveLength(24);
+    expect(cut.endsWith("oauth-scopes"), `the distinctive end survives: ${cut}`).toBe(true);
+    expect(cut.startsWith("feat"), `the start survives: ${cut}`).toBe(true);
+  });
+});

@@ -1,0 +1,78 @@
+// What a session row shows beyond the resolved state (UI §1.4): the title, the agent's monogram,
+// the time its age counts from and the PR's one CI mark. Pure, so every fallback is tested.
+
+import type { SessionRecord } from "../../ipc/bindings";
+import type { CiState, PrDisplay, SessionEntry } from "../feed";
+
+/**
+ * "feat/oauth-scopes" → "Oauth scopes". Null when the branch says no more than the id does
+ * (the default `session/<id>` branch), so the title falls through to the id itself.
+ */
+export function humaniseBranch(branch: string, id: string): string | null {
+  const leaf = branch.split("/").pop()?.trim() ?? "";
+  if (leaf === "" || leaf === id) return null;
+  const words = leaf.replace(/[-_.]+/g, " ").trim();
+  if (words === "") return null;
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Display name > humanised branch > id (the record's display name already holds an issue title). */
+export function rowTitle(record: Pick<SessionRecord, "displayName" | "branch" | "id">): string {
+  const name = record.displayName?.trim();
+  if (name) return name;
+  return humaniseBranch(record.branch, record.id) ?? record.id;
+}
+
+const MONOGRAMS: Record<string, string> = { "claude-code": "CC", codex: "CX", aider: "AI" };
+
+/** 12 px monochrome monograms, never vendor logos (UI §2.3); shells and custom agents are ">_". */
+export function agentMonogram(agent: string): string {
+  return MONOGRAMS[agent] ?? ">_";
+}
+
+function parse(iso: string | null | undefined): number | null {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : t;
+}
+
+/**
+ * When a row's age counts from. A working session's age is how long since the agent last did
+ * something; a waiting one's since it started waiting; an ended one's since it ended.
+ */
+export function ageAnchor(entry: Pick<SessionEntry, "group" | "record" | "live">): number | null {
+  const session = entry.record.lifecycle.session;
+  switch (entry.group) {
+    case "working":
+      return parse(entry.live.lastActivityAt) ?? parse(session.lastTransitionAt);
+    case "stopped":
+    case "done":
+      return parse(session.terminatedAt) ?? parse(session.lastTransitionAt);
+    default:
+      return parse(session.lastTransitionAt);
+  }
+}
+
+/** The one worst-state CI mark after `#n`; nothing when CI is unknown. */
+export function ciMark(pr: Pick<PrDisplay, "ci"> | null): Exclude<CiState, "unknown"> | null {
+  if (pr === null || pr.ci === "unknown") return null;
+  return pr.ci;
+}
+
+/** Row text for the PR column: "#412", or "PR" when only the URL is known yet. */
+export function prText(pr: Pick<PrDisplay, "number" | "url"> | null): string | null {
+  if (pr === null) return null;
+  if (pr.number !== null) return `#${pr.number}`;
+  return pr.url !== null ? "PR" : null;
+}
+
+/**
+ * Shortens from the middle, keeping the end that tells branches apart ("feat/…/oauth-scopes"),
+ * since CSS can only cut the end.
+ */
+export function middleEllipsis(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const tail = Math.ceil((max - 1) * 0.65);
+  const head = max - 1 - tail;
+  return `${text.slice(0, head)}…${text.slice(text.length - tail)}`;
+}
