@@ -33,10 +33,35 @@ impl WebDriver {
         let base = format!("http://127.0.0.1:{port}");
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
         let mut driver = Self { agent, base, session: String::new() };
-        let v = driver.send("POST", "/session", Some(caps));
+        let v = driver.create_session(caps);
         driver.session = v["sessionId"].as_str().unwrap_or_else(|| panic!("no session id in {v}")).to_owned();
         driver.cmd("POST", "/timeouts", Some(json!({"implicit": IMPLICIT_WAIT_MS, "script": SCRIPT_TIMEOUT_MS})));
         driver
+    }
+
+    /// POST /session, tried again when the connection drops before an answer: tauri-driver
+    /// forwards to WebKitWebDriver, which on a loaded machine may not listen yet, and tauri-driver
+    /// then closes the connection instead of answering. An HTTP error is not retried.
+    fn create_session(&self, caps: Value) -> Value {
+        const ATTEMPTS: u32 = 3;
+        let url = format!("{}/session", self.base);
+        for attempt in 1..=ATTEMPTS {
+            match self.agent.post(&url).send_json(caps.clone()) {
+                Ok(mut resp) => {
+                    let status = resp.status();
+                    let v: Value =
+                        resp.body_mut().read_json().unwrap_or_else(|e| panic!("POST /session: bad JSON: {e}"));
+                    assert!(status.is_success(), "POST /session failed with {status}: {}", v["value"]);
+                    return v["value"].clone();
+                }
+                Err(e) if attempt < ATTEMPTS => {
+                    eprintln!("POST /session: {e}; the driver was not ready, trying again ({attempt}/{ATTEMPTS})");
+                    std::thread::sleep(Duration::from_secs(2));
+                }
+                Err(e) => panic!("POST /session failed {ATTEMPTS} times, last: {e}"),
+            }
+        }
+        unreachable!("the loop returns or panics")
     }
 
     fn send(&self, method: &str, path: &str, body: Option<Value>) -> Value {
