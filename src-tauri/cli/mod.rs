@@ -18,6 +18,7 @@ use std::time::Duration;
 use crate::commands::AppContext;
 
 mod config_check;
+mod fleet;
 mod ls;
 mod ops;
 mod show;
@@ -118,6 +119,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Stop every live session (or one project's), keeping worktrees, and record them so the next
+    /// `grove start` can restore them. Exits 1 if any session could not be stopped.
+    Stop {
+        /// Only this project's sessions.
+        project: Option<String>,
+        /// One JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore the sessions the last `grove stop` (or quit) stopped.
+    Start {
+        /// yes: restore them; no: forget the record (they stay stopped); ask: list them, change
+        /// nothing.
+        #[arg(long, value_enum, value_name = "ANSWER")]
+        restore: fleet::RestoreChoice,
+        /// One JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// The demo project's agent (run by Grove inside a session, not by hand).
     #[command(hide = true)]
     DemoAgent,
@@ -151,6 +171,8 @@ impl Command {
             Command::Send { .. } => "send",
             Command::Kill { .. } => "kill",
             Command::Restore { .. } => "restore",
+            Command::Stop { .. } => "stop",
+            Command::Start { .. } => "start",
             Command::DemoAgent => "demo-agent",
             Command::Config { action: ConfigAction::Schema } => "config schema",
             Command::Config { action: ConfigAction::Check { .. } } => "config check",
@@ -221,6 +243,13 @@ fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode 
             with_runtime(ops::kill(home, &ops_sources(sources, home), &id, discard, json))
         }
         Command::Restore { id, json } => with_runtime(ops::restore(home, &ops_sources(sources, home), &id, json)),
+        Command::Stop { project, json } => {
+            let sources = ops_sources(&fleet::stop_sources(sources, home), home);
+            with_runtime(fleet::stop(home, &sources, project, json))
+        }
+        Command::Start { restore, json } => {
+            with_runtime(fleet::start(home, &ops_sources(sources, home), restore, json))
+        }
         Command::DemoAgent => {
             let result = DemoAgentOptions::from_env()
                 .and_then(|opts| run_demo_agent(opts, std::io::stdin().lock(), std::io::stdout().lock()));

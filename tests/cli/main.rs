@@ -3,5 +3,6 @@
 
 mod basics;
 mod demo;
+mod fleet;
 mod reads;
 mod support;

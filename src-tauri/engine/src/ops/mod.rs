@@ -12,13 +12,15 @@
 //! - Store calls block on file I/O and lock backoff, so they run on `spawn_blocking`.
 //!
 //! Files: `spawn` (F1) with `undo` (its rollback), `launch` (agent argv, I1-I4), `send` (F2),
-//! `kill` (F3, F5), `worktree` (what kill does with the worktree), `restore` (F4), `runtime`
+//! `kill` (F3, F5), `worktree` (what kill does with the worktree), `restore` (F4), `fleet` (stop
+//! of many sessions and restore of the last stop, G1-G5), `runtime`
 //! (starting and ending tmux sessions and processes), `tmux`, `git`, `process`, `files` and
 //! `command` (bounded child processes).
 
 mod command;
 mod error;
 mod files;
+mod fleet;
 mod git;
 mod kill;
 mod launch;
@@ -38,6 +40,10 @@ use chrono::{DateTime, Utc};
 pub use command::{CommandError, CommandOutput};
 pub use error::{Cause, OpError, OpKind, OpStep, SpawnError, SpawnStep};
 pub use files::prompt_file;
+pub use fleet::{
+    ConfigNote, FailedSession, FleetError, FleetRestoreReport, FleetStopReport, RestoreProgress, RestoreStep,
+    STOP_CONCURRENCY, STOP_DEADLINE, SessionFailure, SessionRef, StopLimits,
+};
 pub use git::GIT_TIMEOUT;
 pub use kill::{KillOptions, KillOutcome};
 pub use launch::{AGENT_SESSION_ID_PLACEHOLDER, Adapter, LaunchError, LaunchMode, LaunchPlan, plan_launch};

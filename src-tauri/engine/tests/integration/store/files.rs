@@ -271,9 +271,10 @@ fn last_stop_is_written_read_and_removed() {
         stopped_at: at("2025-05-06T07:08:09Z"),
         scope: StopScope::All,
         projects: vec![
-            StoppedProject { project_id: project("api"), session_ids: vec![session("api-1"), session("api-2")] },
-            StoppedProject { project_id: project("web"), session_ids: vec![session("web-3")] },
+            StoppedProject::new(project("api"), vec![session("api-1"), session("api-2")]),
+            StoppedProject::new(project("web"), vec![session("web-3")]),
         ],
+        extra: Default::default(),
     };
     store.write_last_stop(&record).unwrap();
     assert_eq!(store.read_last_stop().unwrap().as_ref(), Some(&record), "must read back what was written");
