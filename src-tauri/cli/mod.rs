@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use crate::commands::AppContext;
 
+mod app_stop;
 mod config_check;
 mod fleet;
 mod ls;
@@ -124,6 +125,10 @@ enum Command {
     Stop {
         /// Only this project's sessions.
         project: Option<String>,
+        /// End the running app instead: it stops every session the same way, records them, and
+        /// exits.
+        #[arg(long, conflicts_with = "project")]
+        app: bool,
         /// One JSON document instead of text.
         #[arg(long)]
         json: bool,
@@ -243,7 +248,8 @@ fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode 
             with_runtime(ops::kill(home, &ops_sources(sources, home), &id, discard, json))
         }
         Command::Restore { id, json } => with_runtime(ops::restore(home, &ops_sources(sources, home), &id, json)),
-        Command::Stop { project, json } => {
+        Command::Stop { app: true, .. } => app_stop::stop_app(home),
+        Command::Stop { project, json, .. } => {
             let sources = ops_sources(&fleet::stop_sources(sources, home), home);
             with_runtime(fleet::stop(home, &sources, project, json))
         }
