@@ -1,11 +1,15 @@
 //! The Tauri builder and the window's life. Generic over the runtime so tests drive the same
 //! builder through `tauri::test::mock_builder()`.
 
+use std::sync::Arc;
+
 use grove_engine::feed::FeedOptions;
-use tauri::{Manager, Runtime};
+use grove_engine::store::StoreError;
+use tauri::{Manager, RunEvent, Runtime, WindowEvent};
 
 use crate::backend::{Backend, BackendCell};
-use crate::commands::{self, AppContext, feed, sessions};
+use crate::commands::{self, AppContext, feed, fleet, sessions};
+use crate::lifecycle::Lifecycle;
 
 /// The builder with Grove's state and commands, and no plugins: what app-shell tests exercise.
 /// The engine starts in the background as the app is set up, so the window opens at once and
@@ -31,37 +35,92 @@ pub fn builder_with<R: Runtime>(
         // The sender holds the backend; it lives until every command handle is gone.
         ready.closed().await;
     });
-    builder.manage(ctx).manage(cell).invoke_handler(tauri::generate_handler![
-        commands::app_info,
-        commands::tool_status,
-        feed::feed_subscribe,
-        feed::feed_resync,
-        feed::feed_unsubscribe,
-        sessions::spawn_options,
-        sessions::spawn_session,
-        sessions::send_message,
-        sessions::kill_session,
-        sessions::restore_session,
-        sessions::open_worktree,
-        sessions::open_pr,
-    ])
+    let lifecycle = Lifecycle::new(ctx.home.clone(), ctx.sources.clone());
+    builder
+        .manage(ctx)
+        .manage(cell)
+        .manage(lifecycle)
+        .on_window_event(|window, event| {
+            // Closing the main window quits Grove through the one quit path (SPEC G2), after
+            // the window had its chance to confirm.
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && window.label() == "main"
+            {
+                let lifecycle = window.state::<Arc<Lifecycle>>();
+                if !lifecycle.may_exit() {
+                    api.prevent_close();
+                    lifecycle.close_requested(window.app_handle());
+                }
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::tool_status,
+            feed::feed_subscribe,
+            feed::feed_resync,
+            feed::feed_unsubscribe,
+            sessions::spawn_options,
+            sessions::spawn_session,
+            sessions::send_message,
+            sessions::kill_session,
+            sessions::restore_session,
+            sessions::open_worktree,
+            sessions::open_pr,
+            fleet::quit_app,
+            fleet::cancel_quit,
+            fleet::last_stop,
+            fleet::restore_last_stop,
+            fleet::decline_last_stop,
+        ])
 }
 
 /// Opens the desktop app and blocks until it exits.
 pub fn run(ctx: AppContext) -> anyhow::Result<()> {
     tracing::info!(home = %ctx.home.root().display(), version = grove_engine::VERSION, "starting Grove");
-    let app = builder(tauri::Builder::default(), ctx)
-        // A second `grove` focuses the first window instead of starting another app (SPEC B5).
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| focus_main_window(app)))
+    let config_path = ctx.config_path.clone();
+    let app = tauri::Builder::default()
+        // First, so a second `grove` hands over to the first window and exits before it starts
+        // anything of its own (SPEC B5).
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| focus_main_window(app)));
+    let app = builder(app, ctx)
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_shell::init())
+        .setup(move |app| {
+            let lifecycle = app.state::<Arc<Lifecycle>>().inner().clone();
+            match lifecycle.register(&config_path) {
+                Ok(()) => {}
+                Err(StoreError::AlreadyRunning { pid, .. }) => {
+                    // Another app serves this GROVE_HOME (single-instance could not reach it,
+                    // e.g. from another desktop session): two apps would fight over sessions.
+                    tracing::error!("Grove is already running for this data directory (pid {pid}); exiting");
+                    std::process::exit(1);
+                }
+                Err(e) => tracing::error!("could not register in running.json: {e}"),
+            }
+            lifecycle.watch_signals(app.handle().clone());
+            let cell = app.state::<BackendCell>().inner().clone();
+            if let Err(e) = crate::tray::create(app.handle(), lifecycle, cell) {
+                // No tray (no status notifier on this desktop): the window and signals still quit.
+                tracing::warn!("no tray icon: {e}");
+            }
+            Ok(())
+        })
         .build(tauri::generate_context!())?;
-    app.run(|_, _| {});
+    app.run(|app, event| {
+        // The OS quit shortcut and "last window closed" arrive here: run the quit path first.
+        if let RunEvent::ExitRequested { api, .. } = event {
+            let lifecycle = app.state::<Arc<Lifecycle>>();
+            if !lifecycle.may_exit() {
+                api.prevent_exit();
+                lifecycle.quit(app.clone(), "exit requested");
+            }
+        }
+    });
     Ok(())
 }
 
-fn focus_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
+pub(crate) fn focus_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
         let _ = window.show();

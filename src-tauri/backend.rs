@@ -10,14 +10,17 @@ use grove_engine::config::{self, ConfigEvent, ConfigSources, ConfigWatcher, Load
 use grove_engine::feed::{Feed, FeedConfig, FeedEvent, FeedOptions, Subscription};
 use grove_engine::home::GroveHome;
 use grove_engine::manager::{EnrichmentPolicy, Probes, SessionKey, Sessions};
-use grove_engine::ops::Ops;
+use grove_engine::ops::{FleetError, FleetRestoreReport, FleetStopReport, Ops, RestoreProgress};
 use grove_engine::session::SessionRecord;
+use grove_engine::session::is_terminal;
+use grove_engine::store::StopScope;
 use grove_engine::store::Store;
 use tokio::sync::{Notify, watch};
 
 /// The running engine of one app.
 pub struct Backend {
     home: GroveHome,
+    sources: ConfigSources,
     sessions: Arc<Sessions>,
     feed: Feed,
     /// The last good config; the reload task replaces it.
@@ -48,7 +51,7 @@ impl Backend {
         feed_config.errors.extend(errors);
         let (feed_config_tx, feed_config_rx) = watch::channel(feed_config);
         let config = Arc::new(Mutex::new(initial.clone()));
-        let watcher = match ConfigWatcher::spawn(sources, initial) {
+        let watcher = match ConfigWatcher::spawn(sources.clone(), initial) {
             Ok((watcher, mut events)) => {
                 let config = config.clone();
                 tokio::spawn(async move {
@@ -70,7 +73,7 @@ impl Backend {
         let store = Store::new(home.clone());
         let sessions = Arc::new(Sessions::new(store, Probes::live(&home), EnrichmentPolicy::default()));
         let feed = Feed::start(sessions.clone(), home.clone(), feed_config_rx, options).await;
-        Backend { home, sessions, feed, config, subscribers: Subscribers::default(), _config_watcher: watcher }
+        Backend { home, sources, sessions, feed, config, subscribers: Subscribers::default(), _config_watcher: watcher }
     }
 
     /// The last good config.
@@ -101,9 +104,35 @@ impl Backend {
         self.feed.refresh();
     }
 
+    /// How many sessions are not ended, from disk.
+    pub async fn live_count(&self) -> usize {
+        let store = Store::new(self.home.clone());
+        let count = move || store.list_stored().sessions.iter().filter(|r| !is_terminal(&r.lifecycle)).count();
+        tokio::task::spawn_blocking(count).await.unwrap_or(0)
+    }
+
+    /// Stops every live session of `scope` for a later restore (SPEC G1, G3) under the stop
+    /// loader's config, and records them in `last-stop.json`.
+    pub async fn stop_all(&self, scope: StopScope) -> Result<FleetStopReport, FleetError> {
+        let (ops, note) = crate::lifecycle::stop_ops(&self.home, &self.sources);
+        let report = ops.stop_fleet(scope, note).await;
+        self.maybe_changed();
+        report
+    }
+
+    /// Restores what the last stop recorded (SPEC G5), telling `progress` of each session.
+    pub async fn restore_last_stop(
+        &self,
+        progress: impl FnMut(&RestoreProgress) + Send,
+    ) -> Result<FleetRestoreReport, FleetError> {
+        let report = self.ops().restore_last_stop(progress).await;
+        self.maybe_changed();
+        report
+    }
+
     /// A new feed subscriber whose messages go to `deliver` until it returns false (the webview
     /// is gone) or [`Backend::unsubscribe`] is called. Returns its id for resync and unsubscribe.
-    pub fn subscribe(&self, deliver: impl Fn(FeedEvent) -> bool + Send + 'static) -> u64 {
+    pub fn subscribe(&self, deliver: impl FnMut(FeedEvent) -> bool + Send + 'static) -> u64 {
         self.subscribers.add(self.feed.subscribe(), deliver)
     }
 
@@ -134,7 +163,7 @@ struct SubscriberControl {
 }
 
 impl Subscribers {
-    fn add(&self, mut subscription: Subscription, deliver: impl Fn(FeedEvent) -> bool + Send + 'static) -> u64 {
+    fn add(&self, mut subscription: Subscription, mut deliver: impl FnMut(FeedEvent) -> bool + Send + 'static) -> u64 {
         let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         let control = Arc::new(SubscriberControl::default());
         self.lock().insert(id, control.clone());

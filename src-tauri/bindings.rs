@@ -36,6 +36,15 @@ pub fn typescript() -> String {
         grove_engine::ops::WorktreeOutcome,
         grove_engine::ops::KeptReason,
         grove_engine::ops::SendOutcome,
+        // Stop, quit and restore (SPEC G).
+        grove_engine::store::LastStop,
+        grove_engine::store::StopScope,
+        grove_engine::store::StoppedProject,
+        grove_engine::ops::RestoreProgress,
+        grove_engine::ops::RestoreStep,
+        grove_engine::ops::FleetRestoreReport,
+        grove_engine::ops::SessionRef,
+        grove_engine::ops::FailedSession,
         // The feed (ARCHITECTURE §4) and everything a session carries in it.
         grove_engine::feed::FeedEvent,
         grove_engine::feed::Snapshot,

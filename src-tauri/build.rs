@@ -16,6 +16,11 @@ const COMMANDS: &[&str] = &[
     "restore_session",
     "open_worktree",
     "open_pr",
+    "quit_app",
+    "cancel_quit",
+    "last_stop",
+    "restore_last_stop",
+    "decline_last_stop",
 ];
 
 fn main() {

@@ -7,7 +7,9 @@ pub mod bindings;
 mod cli;
 pub mod commands;
 pub mod ipc_error;
+mod lifecycle;
 mod opener;
+mod tray;
 
 pub use app::{builder, builder_with};
 

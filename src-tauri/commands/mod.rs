@@ -3,6 +3,7 @@
 //! `feed` streams the dashboard's data, `sessions` runs operations; app facts are here.
 
 pub mod feed;
+pub mod fleet;
 pub mod sessions;
 
 use std::sync::Arc;

@@ -217,3 +217,84 @@ pub fn save_screenshot(app: &WebDriver, name: &str) {
         std::fs::write(docs, &png).expect("update the screenshot in docs/");
     }
 }
+
+/// Just enough of /proc to find the app and its children, and measure them.
+pub mod proc {
+    use std::path::Path;
+
+    fn read(pid: i32, file: &str) -> String {
+        std::fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap_or_default()
+    }
+
+    /// The `grove` app whose environment has this GROVE_HOME.
+    pub fn find_app(grove_home: &Path) -> Option<i32> {
+        let wanted = format!("GROVE_HOME={}", grove_home.display());
+        std::fs::read_dir("/proc").ok()?.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok()).find(|pid| {
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
+            exe.file_name().is_some_and(|n| n == "grove")
+                && read(*pid, "environ").split('\0').any(|v| v == wanted)
+                && read(*pid, "cmdline").split('\0').nth(1).is_none_or(str::is_empty)
+        })
+    }
+
+    /// Direct children (WebKit's web and network processes).
+    pub fn children(parent: i32) -> Vec<i32> {
+        let Ok(dir) = std::fs::read_dir("/proc") else { return Vec::new() };
+        dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+            .filter(|pid| stat_fields(*pid).get(1).and_then(|p| p.parse::<i32>().ok()) == Some(parent))
+            .collect()
+    }
+
+    /// One variable of a process's environment.
+    pub fn environ(pid: i32, name: &str) -> Option<String> {
+        let prefix = format!("{name}=");
+        read(pid, "environ").split('\0').find_map(|v| v.strip_prefix(&prefix).map(str::to_owned))
+    }
+
+    /// Whether the process exists and is not a zombie (a zombie runs nothing; some container
+    /// inits never reap them).
+    pub fn alive(pid: i32) -> bool {
+        stat_fields(pid).first().is_some_and(|state| state != "Z")
+    }
+
+    /// Processes whose working directory is under `dir` (agents run in their worktrees).
+    pub fn working_in(dir: &Path) -> Vec<(i32, String)> {
+        let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+        entries
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+            .filter(|pid| alive(*pid))
+            .filter(|pid| std::fs::read_link(format!("/proc/{pid}/cwd")).is_ok_and(|cwd| cwd.starts_with(dir)))
+            .map(|pid| (pid, read(pid, "cmdline").replace('\0', " ")))
+            .collect()
+    }
+
+    /// Fields after the command name: state, ppid, ...
+    fn stat_fields(pid: i32) -> Vec<String> {
+        let stat = read(pid, "stat");
+        stat.rsplit_once(") ").map(|(_, rest)| rest.split(' ').map(str::to_owned).collect()).unwrap_or_default()
+    }
+
+    pub fn cpu_ticks(pid: i32) -> u64 {
+        let f = stat_fields(pid);
+        let field = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        // utime and stime are fields 14 and 15 of stat; here, after the name, 11 and 12.
+        field(11) + field(12)
+    }
+
+    pub fn rss_kib(pid: i32) -> u64 {
+        read(pid, "status")
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    pub fn name(pid: i32) -> String {
+        read(pid, "comm").trim().to_owned()
+    }
+
+    pub fn clock_ticks_per_second() -> f64 {
+        // SAFETY: sysconf has no preconditions.
+        (unsafe { libc::sysconf(libc::_SC_CLK_TCK) }) as f64
+    }
+}

@@ -12,3 +12,4 @@ mod webdriver;
 mod dashboard_feed;
 mod dashboard_shell;
 mod measure;
+mod quit_restore;

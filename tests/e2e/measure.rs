@@ -9,11 +9,12 @@
 //!   1,000 writes, against the 3 s polling design the Node system used.
 //! - `measure_first_paint`: app start to the first painted dashboard, 1,000 and 10,000 sessions.
 //! - `measure_idle_cost`: CPU and memory of the backend and the webview, 500 sessions, no changes.
+//! - `measure_quit_100`: SIGTERM to exit with 100 live demo sessions, and what is left running.
 
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::harness::{Display, Driver, TestHome, Theme};
+use crate::harness::{Display, Driver, TestHome, Theme, proc};
 use crate::seed::{self, Fleet};
 use crate::webdriver::WebDriver;
 
@@ -159,60 +160,32 @@ fn measure_idle_cost() {
     drop(fleet);
 }
 
-/// Just enough of /proc for the figures above.
-mod proc {
-    use std::path::Path;
-
-    fn read(pid: i32, file: &str) -> String {
-        std::fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap_or_default()
+#[test]
+#[ignore = "a measurement, run by hand (see the module's documentation)"]
+fn measure_quit_100() {
+    use crate::quit_restore::{TmuxServer, grove, tmux_sessions, wait_for_exit, write_config};
+    const SESSIONS: usize = 100;
+    let display = Display::start();
+    let home = TestHome::new();
+    write_config(&home);
+    let socket = grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket_name();
+    let _tmux = TmuxServer(socket.clone());
+    for n in 0..SESSIONS {
+        let project = if n % 2 == 0 { "alpha" } else { "beta" };
+        let out = grove(&home, &["spawn", "--project", project, "--prompt", &format!("task {n}")]);
+        assert!(out.status.success(), "spawn {n}: {}", String::from_utf8_lossy(&out.stderr));
     }
-
-    /// The `grove` app whose environment has this GROVE_HOME.
-    pub fn find_app(grove_home: &Path) -> Option<i32> {
-        let wanted = format!("GROVE_HOME={}", grove_home.display());
-        std::fs::read_dir("/proc").ok()?.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok()).find(|pid| {
-            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
-            exe.file_name().is_some_and(|n| n == "grove")
-                && read(*pid, "environ").split('\0').any(|v| v == wanted)
-                && read(*pid, "cmdline").split('\0').nth(1).is_none_or(str::is_empty)
-        })
-    }
-
-    /// Direct children (WebKit's web and network processes).
-    pub fn children(parent: i32) -> Vec<i32> {
-        let Ok(dir) = std::fs::read_dir("/proc") else { return Vec::new() };
-        dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
-            .filter(|pid| stat_fields(*pid).get(1).and_then(|p| p.parse::<i32>().ok()) == Some(parent))
-            .collect()
-    }
-
-    /// Fields after the command name: state, ppid, ...
-    fn stat_fields(pid: i32) -> Vec<String> {
-        let stat = read(pid, "stat");
-        stat.rsplit_once(") ").map(|(_, rest)| rest.split(' ').map(str::to_owned).collect()).unwrap_or_default()
-    }
-
-    pub fn cpu_ticks(pid: i32) -> u64 {
-        let f = stat_fields(pid);
-        let field = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-        // utime and stime are fields 14 and 15 of stat; here, after the name, 11 and 12.
-        field(11) + field(12)
-    }
-
-    pub fn rss_kib(pid: i32) -> u64 {
-        read(pid, "status")
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0)
-    }
-
-    pub fn name(pid: i32) -> String {
-        read(pid, "comm").trim().to_owned()
-    }
-
-    pub fn clock_ticks_per_second() -> f64 {
-        // SAFETY: sysconf has no preconditions.
-        (unsafe { libc::sysconf(libc::_SC_CLK_TCK) }) as f64
-    }
+    let (mut driver, app) = start(&display, &home);
+    app.wait_for("the sessions", &format!("window.__groveFeed?.sessions === {SESSIONS}"), Duration::from_secs(120));
+    let pid = proc::find_app(&home.grove_home()).expect("the app's process");
+    // SAFETY: kill has no memory preconditions; the pid is the app this test started.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let took = wait_for_exit(pid, Duration::from_secs(30));
+    let tmux_left = tmux_sessions(&socket).len();
+    let processes_left = proc::working_in(&home.grove_home()).len();
+    println!("| live sessions | SIGTERM -> exit | tmux sessions left | processes left in worktrees |");
+    println!("|---:|---:|---:|---:|");
+    println!("| {SESSIONS} | {} ms | {tmux_left} | {processes_left} |", took.as_millis());
+    drop(app);
+    driver.stop();
 }

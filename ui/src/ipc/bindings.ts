@@ -81,6 +81,20 @@ error: string, } | { "kind": "timed_out",
  */
 at: string, };
 
+export type FailedSession = { 
+/**
+ * Its project.
+ */
+projectId: ProjectId, 
+/**
+ * The session.
+ */
+sessionId: SessionId, 
+/**
+ * What went wrong, naming the step.
+ */
+error: string, };
+
 export type FeedEvent = { "kind": "snapshot" } & Snapshot | { "kind": "patch" } & Patch;
 
 export type FeedProject = { 
@@ -129,6 +143,29 @@ file: string | null,
  */
 line: number | null, };
 
+export type FleetRestoreReport = { 
+/**
+ * The sessions that run again.
+ */
+restored: Array<SessionRef>, 
+/**
+ * The sessions that were running already.
+ */
+alreadyLive: Array<SessionRef>, 
+/**
+ * The sessions that could not be restored; they stay in the record with their error.
+ */
+failed: Array<FailedSession>, 
+/**
+ * What `last-stop.json` holds afterwards; `None` once everything is restored (the file is
+ * removed) or when there was nothing to restore.
+ */
+remaining: LastStop | null, 
+/**
+ * Why `last-stop.json` could not be updated, if it could not.
+ */
+recordError: string | null, };
+
 export type IpcError = { code: IpcErrorCode, message: string, 
 /**
  * The step of the operation that failed ("worktree", "runtime", ...), when one did.
@@ -164,6 +201,24 @@ record: SessionRecord,
  * What happened to the worktree.
  */
 worktree: WorktreeOutcome, };
+
+export type LastStop = { 
+/**
+ * Format version ([`LAST_STOP_VERSION`]).
+ */
+version: number, 
+/**
+ * When the stop happened.
+ */
+stoppedAt: string, 
+/**
+ * Whether everything or one project was stopped (SPEC G3).
+ */
+scope: StopScope, 
+/**
+ * The stopped sessions, grouped by their own project.
+ */
+projects: Array<StoppedProject>, };
 
 export type Lifecycle = { 
 /**
@@ -248,6 +303,30 @@ export type PrReason = "not_created" | "in_progress" | "ci_failing" | "review_pe
 export type PrState = "none" | "open" | "merged" | "closed";
 
 export type ProjectId = string;
+
+export type RestoreProgress = { 
+/**
+ * The session.
+ */
+session: SessionRef, 
+/**
+ * Its place in the record, counting from 1.
+ */
+index: number, 
+/**
+ * How many sessions the record lists.
+ */
+total: number, 
+/**
+ * Where it is.
+ */
+step: RestoreStep, };
+
+export type RestoreStep = { "kind": "restoring" } | { "kind": "restored" } | { "kind": "already_live" } | { "kind": "failed", 
+/**
+ * What went wrong, naming the step.
+ */
+error: string, };
 
 export type RuntimeHandle = { 
 /**
@@ -381,6 +460,16 @@ agentSessionId: string | null,
  */
 lifecycle: Lifecycle, };
 
+export type SessionRef = { 
+/**
+ * Its project.
+ */
+projectId: ProjectId, 
+/**
+ * The session.
+ */
+sessionId: SessionId, };
+
 export type SessionState = "not_started" | "working" | "idle" | "needs_input" | "stuck" | "detecting" | "done" | "terminated";
 
 export type SessionView = { 
@@ -453,6 +542,27 @@ defaultBranch: string,
 sessionPrefix: string, };
 
 export type SpawnStep = "validate" | "reserve_id" | "worktree" | "post_create" | "prompt_file" | "runtime" | "record";
+
+export type StopScope = { "kind": "all" } | { "kind": "project", 
+/**
+ * The project stopped.
+ */
+projectId: ProjectId, };
+
+export type StoppedProject = { 
+/**
+ * The project.
+ */
+projectId: ProjectId, 
+/**
+ * Its stopped sessions.
+ */
+sessionIds: Array<SessionId>, 
+/**
+ * Why a listed session could not be restored the last time it was tried (SPEC G5), by id.
+ * Absent when none failed.
+ */
+errors?: { [key in SessionId]: string }, };
 
 export type StoreWarning = { "kind": "quarantined", 
 /**

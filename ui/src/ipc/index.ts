@@ -2,9 +2,13 @@
 // types are generated from the Rust types (bindings.ts), so a renamed field fails the type check.
 
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AppInfo,
   FeedEvent,
+  FleetRestoreReport,
+  LastStop,
+  RestoreProgress,
   IpcError,
   KillOutcome,
   OpenTarget,
@@ -110,3 +114,34 @@ export const openWorktree = (session: string, target: OpenTarget): Promise<void>
 
 /** Opens a session's pull request in the browser. */
 export const openPr = (session: string): Promise<void> => call<void>("open_pr", { session });
+
+/** The user asked to close the window: confirm if sessions are live, then `quitApp()` or `cancelQuit()`. */
+export const onQuitRequested = (handler: () => void): Promise<UnlistenFn> =>
+  listen("quit-requested", () => handler());
+
+/** The quit path started; the payload is how many sessions it is stopping (SPEC G2). */
+export const onQuitting = (handler: (live: number) => void): Promise<UnlistenFn> =>
+  listen<number>("quitting", (e) => handler(e.payload));
+
+/** The tray stopped or restored sessions; the payload is a one-line summary. */
+export const onTrayAction = (handler: (summary: string) => void): Promise<UnlistenFn> =>
+  listen<string>("tray-action", (e) => handler(e.payload));
+
+/** Runs the quit path: every session stopped for restore, worktrees kept, then exit. */
+export const quitApp = (): Promise<void> => call<void>("quit_app");
+
+/** The user chose to keep Grove open after the close button. */
+export const cancelQuit = (): Promise<void> => call<void>("cancel_quit");
+
+/** What the last stop recorded (the restore dialog on start, SPEC G5); null when nothing. */
+export const lastStop = (): Promise<LastStop | null> => call<LastStop | null>("last_stop");
+
+/** Restores the last stop's sessions one by one; failures stay in the record with their error. */
+export function restoreLastStop(onProgress: (p: RestoreProgress) => void): Promise<FleetRestoreReport> {
+  const channel = new Channel<RestoreProgress>();
+  channel.onmessage = onProgress;
+  return call<FleetRestoreReport>("restore_last_stop", { onProgress: channel });
+}
+
+/** Declines the restore: the record is cleared; each session stays restorable from its row. */
+export const declineLastStop = (): Promise<void> => call<void>("decline_last_stop");

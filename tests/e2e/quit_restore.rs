@@ -1,0 +1,227 @@
+//! Quit and restore (issue: stop, quit and restore; SPEC G1, G2, G5): with two projects and five
+//! live demo sessions, one holding an uncommitted file, quitting the real app (by SIGTERM, and by
+//! closing its window) leaves no tmux session or agent process, records all five under their
+//! projects in `last-stop.json`, removes `running.json`, and keeps every worktree and the
+//! uncommitted file; the next start's dialog brings all five back in the same worktrees.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::harness::{Display, Driver, TestHome, Theme, proc, save_screenshot};
+use crate::webdriver::WebDriver;
+
+const APP: &str = env!("CARGO_BIN_EXE_grove");
+const UNCOMMITTED: &str = "NOTES-uncommitted.md";
+
+/// Ends the tmux server of the test's home on drop, whatever the test did.
+pub(crate) struct TmuxServer(pub(crate) String);
+
+impl Drop for TmuxServer {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.0, "kill-server"]).output();
+    }
+}
+
+pub(crate) fn grove(home: &TestHome, args: &[&str]) -> Output {
+    Command::new(APP)
+        .args(args)
+        .env("GROVE_HOME", home.grove_home())
+        .env("GROVE_CONFIG", home.config_path())
+        .env("HOME", home.user_home())
+        .output()
+        .expect("run grove")
+}
+
+pub(crate) fn repo(dir: &Path, name: &str) -> PathBuf {
+    let repo = dir.join(name);
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(repo.join("README.md"), format!("# {name}\n")).unwrap();
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "README.md"],
+        &["-c", "user.name=Grove Test", "-c", "user.email=test@grove.invalid", "commit", "-q", "-m", "init"],
+    ] {
+        let out = Command::new("git").args(args).current_dir(&repo).output().expect("run git");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    repo
+}
+
+/// Two projects whose agent is Grove's demo agent.
+pub(crate) fn write_config(home: &TestHome) {
+    let quoted = |p: &Path| serde_json::to_string(p.to_str().unwrap()).unwrap();
+    let alpha = repo(&home.user_home(), "alpha");
+    let beta = repo(&home.user_home(), "beta");
+    let text = format!(
+        "[projects.alpha]\npath = {}\nagent = \"demo\"\n\n[projects.beta]\npath = {}\nagent = \"demo\"\n\n\
+         [agents.demo]\ncommand = {}\nargs = [\"demo-agent\"]\n",
+        quoted(&alpha),
+        quoted(&beta),
+        quoted(Path::new(APP)),
+    );
+    let path = home.config_path();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// The five sessions as `(project, id, worktree)`.
+fn spawn_five(home: &TestHome) -> Vec<(String, String, PathBuf)> {
+    let mut sessions = Vec::new();
+    for (project, prompt) in [
+        ("alpha", "Fix the empty-list bug"),
+        ("alpha", "Add a due date"),
+        ("alpha", "Write the changelog"),
+        ("beta", "Speed up the build"),
+        ("beta", "Rename the config key"),
+    ] {
+        let out = grove(home, &["spawn", "--project", project, "--prompt", prompt, "--json"]);
+        assert!(out.status.success(), "spawn in {project}: {}", String::from_utf8_lossy(&out.stderr));
+        let record: Value = serde_json::from_slice(&out.stdout).expect("spawn --json prints the record");
+        let id = record["id"].as_str().expect("id").to_owned();
+        let worktree = PathBuf::from(record["worktree"].as_str().expect("worktree"));
+        sessions.push((project.to_owned(), id, worktree));
+    }
+    sessions
+}
+
+pub(crate) fn tmux_sessions(socket: &str) -> Vec<String> {
+    let out = Command::new("tmux").args(["-L", socket, "list-sessions", "-F", "#{session_name}"]).output();
+    out.map(|o| String::from_utf8_lossy(&o.stdout).lines().map(str::to_owned).collect()).unwrap_or_default()
+}
+
+/// Presses the window's close button (a WM_DELETE_WINDOW message, as a window manager sends).
+fn close_window(display: &Display, title: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/tools/close_window.py");
+    let out =
+        Command::new("python3").arg(script).arg(title).env("DISPLAY", &display.name).output().expect("run python3");
+    assert!(out.status.success(), "close the window: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Waits for the app's process to end; returns how long that took.
+pub(crate) fn wait_for_exit(pid: i32, within: Duration) -> Duration {
+    let started = Instant::now();
+    while proc::alive(pid) {
+        assert!(started.elapsed() < within, "the app (pid {pid}) did not exit within {within:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    started.elapsed()
+}
+
+/// What every quit must leave: nothing running, everything recorded, every worktree intact.
+fn assert_clean_quit(home: &TestHome, socket: &str, sessions: &[(String, String, PathBuf)], how: &str) {
+    let left = tmux_sessions(socket);
+    assert!(left.is_empty(), "{how}: tmux sessions of Grove remain: {left:?}");
+    let agents = proc::working_in(&home.grove_home());
+    assert!(agents.is_empty(), "{how}: processes still run in the worktrees: {agents:?}");
+    assert!(!home.grove_home().join("running.json").exists(), "{how}: running.json must be removed");
+    let record: Value = serde_json::from_slice(
+        &std::fs::read(home.grove_home().join("last-stop.json"))
+            .unwrap_or_else(|e| panic!("{how}: last-stop.json: {e}")),
+    )
+    .expect("last-stop.json is JSON");
+    for (project, id, worktree) in sessions {
+        let listed = record["projects"].as_array().into_iter().flatten().any(|p| {
+            p["projectId"] == project.as_str()
+                && p["sessionIds"].as_array().is_some_and(|ids| ids.iter().any(|i| i == id.as_str()))
+        });
+        assert!(listed, "{how}: last-stop.json must list {project}/{id}: {record}");
+        assert!(worktree.join("README.md").is_file(), "{how}: the worktree of {id} must be intact");
+    }
+    let uncommitted = sessions[0].2.join(UNCOMMITTED);
+    assert_eq!(
+        std::fs::read_to_string(&uncommitted).ok().as_deref(),
+        Some("work in progress\n"),
+        "{how}: the uncommitted file must be intact"
+    );
+}
+
+/// Starts the app, accepts the restore dialog and waits for all five to run again.
+fn start_and_restore(
+    display: &Display,
+    home: &TestHome,
+    socket: &str,
+    sessions: &[(String, String, PathBuf)],
+) -> (Driver, WebDriver) {
+    let driver = Driver::start(display, home, Theme::Light);
+    let app = driver.launch(Path::new(APP));
+    app.by_test_id("restore-dialog");
+    let rows = app.eval("document.querySelectorAll('[data-testid=restore-row]').length");
+    assert_eq!(rows.as_u64(), Some(5), "the dialog lists the five stopped sessions");
+    save_screenshot(&app, "restore-dialog.png");
+    app.click(&app.by_test_id("restore-confirm"));
+    app.wait_for(
+        "every row restored",
+        "[...document.querySelectorAll('[data-testid=restore-row]')].every(r => r.dataset.status === 'restored') \
+         || !document.querySelector('[data-testid=restore-dialog]')",
+        Duration::from_secs(60),
+    );
+    let live = tmux_sessions(socket);
+    for (_, id, worktree) in sessions {
+        assert!(live.contains(id), "{id} must run again after the restore: {live:?}");
+        assert!(worktree.is_dir(), "{id} runs in its old worktree");
+    }
+    assert!(sessions[0].2.join(UNCOMMITTED).is_file(), "the uncommitted file survives the restore");
+    (driver, app)
+}
+
+#[test]
+fn quitting_stops_and_records_every_session_and_the_next_start_restores_them() {
+    let display = Display::start();
+    let home = TestHome::new();
+    write_config(&home);
+    let socket = grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket_name();
+    let _tmux = TmuxServer(socket.clone());
+    let sessions = spawn_five(&home);
+    std::fs::write(sessions[0].2.join(UNCOMMITTED), "work in progress\n").unwrap();
+
+    // 1. SIGTERM.
+    let driver = Driver::start(&display, &home, Theme::Light);
+    let app = driver.launch(Path::new(APP));
+    app.wait_for("the five sessions", "window.__groveFeed?.sessions === 5", Duration::from_secs(30));
+    let pid = proc::find_app(&home.grove_home()).expect("the app's process");
+    assert!(home.grove_home().join("running.json").is_file(), "a running app is registered in running.json");
+    // SAFETY: kill has no memory preconditions; the pid is the app this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0, "send SIGTERM");
+    let took = wait_for_exit(pid, Duration::from_secs(15));
+    eprintln!("SIGTERM -> exit with 5 live sessions: {} ms", took.as_millis());
+    assert_clean_quit(&home, &socket, &sessions, "after SIGTERM");
+    drop(app);
+    let mut driver = driver;
+    driver.stop();
+
+    // 2. Start again, accept the dialog: all five alive in the same worktrees.
+    let (mut driver, app) = start_and_restore(&display, &home, &socket, &sessions);
+    assert!(!home.grove_home().join("last-stop.json").exists(), "a complete restore removes the record");
+
+    // One instance (SPEC B5): a second `grove` on the same desktop session hands over to the
+    // first and exits; the CLI keeps working while the app runs.
+    let pid = proc::find_app(&home.grove_home()).expect("the app's process");
+    let bus = proc::environ(pid, "DBUS_SESSION_BUS_ADDRESS").expect("the app's session bus");
+    let second = Command::new(APP)
+        .env("GROVE_HOME", home.grove_home())
+        .env("GROVE_CONFIG", home.config_path())
+        .env("HOME", home.user_home())
+        .env("DISPLAY", &display.name)
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
+        .output()
+        .expect("run a second grove");
+    assert!(second.status.success(), "a second grove exits cleanly: {}", String::from_utf8_lossy(&second.stderr));
+    assert!(proc::alive(pid), "the first app keeps running");
+    let listed = grove(&home, &["ls", "--json"]);
+    let listed: Value = serde_json::from_slice(&listed.stdout).expect("grove ls --json while the app runs");
+    assert_eq!(listed["sessions"].as_array().map(Vec::len), Some(5), "the CLI sees the five sessions: {listed}");
+
+    // 3. Close the window: the sheet asks, Quit stops everything the same way.
+    close_window(&display, "Grove");
+    app.by_test_id("quit-sheet");
+    save_screenshot(&app, "quit-sheet.png");
+    app.click(&app.by_test_id("quit-confirm"));
+    let took = wait_for_exit(pid, Duration::from_secs(15));
+    eprintln!("window closed -> exit with 5 live sessions: {} ms", took.as_millis());
+    assert_clean_quit(&home, &socket, &sessions, "after closing the window");
+    drop(app);
+    driver.stop();
+}
