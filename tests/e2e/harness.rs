@@ -151,7 +151,18 @@ impl Driver {
     /// Starts tauri-driver on free ports. The app inherits the driver's environment, so the
     /// test's `GROVE_HOME` and config are set here.
     pub fn start(display: &Display, home: &TestHome, theme: Theme) -> Self {
+        Self::start_with_path(display, home, theme, None)
+    }
+
+    /// [`Driver::start`] with `dir` first on the app's `PATH` (fake tools for fault tests).
+    pub fn start_with_path(display: &Display, home: &TestHome, theme: Theme, dir: Option<&Path>) -> Self {
         std::fs::create_dir_all(home.user_home()).expect("create test HOME");
+        let mut path = std::env::var_os("PATH").unwrap_or_default();
+        if let Some(dir) = dir {
+            let mut dirs = vec![dir.to_owned()];
+            dirs.extend(std::env::split_paths(&path));
+            path = std::env::join_paths(dirs).expect("a PATH");
+        }
         let port = free_port();
         let native_port = free_port();
         let guard = GroupGuard::spawn(
@@ -166,6 +177,7 @@ impl Driver {
                 .env("XDG_CONFIG_HOME", home.user_home().join(".config"))
                 .env("XDG_DATA_HOME", home.user_home().join(".local/share"))
                 .env("GROVE_LOG", "info")
+                .env("PATH", path)
                 // The OS theme the app should follow; fixed so screenshots do not depend on the machine.
                 .env("GTK_THEME", theme.gtk_theme())
                 .env("LANG", "C.UTF-8")

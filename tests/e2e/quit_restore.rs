@@ -225,3 +225,67 @@ fn quitting_stops_and_records_every_session_and_the_next_start_restores_them() {
     drop(app);
     driver.stop();
 }
+
+#[test]
+fn a_stop_that_hangs_does_not_keep_the_others_unrecorded_or_the_app_from_exiting() {
+    let display = Display::start();
+    let home = TestHome::new();
+    write_config(&home);
+    let socket = grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket_name();
+    let _tmux = TmuxServer(socket.clone());
+    let sessions = spawn_five(&home);
+    std::fs::write(sessions[0].2.join(UNCOMMITTED), "work in progress\n").unwrap();
+    let (_, hung, _) = sessions[1].clone();
+
+    // A tmux client that wedges on ending one session, as a stuck tmux server would; every
+    // other call goes to the real tmux.
+    let tools = home.user_home().join("fake-bin");
+    std::fs::create_dir_all(&tools).unwrap();
+    let real = String::from_utf8(Command::new("sh").args(["-c", "command -v tmux"]).output().unwrap().stdout).unwrap();
+    let pid_file = tools.join("hung.pid");
+    let wrapper = format!(
+        "#!/bin/sh\ncase \"$*\" in *kill-session*{hung}*) echo $$ > '{}'; exec sleep 30;; esac\nexec {} \"$@\"\n",
+        pid_file.display(),
+        real.trim()
+    );
+    let tmux = tools.join("tmux");
+    std::fs::write(&tmux, wrapper).unwrap();
+    std::fs::set_permissions(&tmux, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+
+    let mut driver = Driver::start_with_path(&display, &home, Theme::Light, Some(&tools));
+    let app = driver.launch(Path::new(APP));
+    app.wait_for("the five sessions", "window.__groveFeed?.sessions === 5", Duration::from_secs(30));
+    let pid = proc::find_app(&home.grove_home()).expect("the app's process");
+    // SAFETY: kill has no memory preconditions; the pid is the app this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0, "send SIGTERM");
+    let took = wait_for_exit(pid, Duration::from_secs(20));
+    eprintln!("SIGTERM -> exit with one stop hanging: {} ms", took.as_millis());
+    assert!(took < Duration::from_secs(11), "the quit must end within its 10 s cap, took {took:?}");
+    assert!(!home.grove_home().join("running.json").exists(), "running.json is removed even so");
+    let record: Value =
+        serde_json::from_slice(&std::fs::read(home.grove_home().join("last-stop.json")).expect("last-stop.json"))
+            .expect("JSON");
+    let listed: Vec<String> = record["projects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["sessionIds"].as_array().cloned().unwrap_or_default())
+        .filter_map(|id| id.as_str().map(str::to_owned))
+        .collect();
+    for (_, id, worktree) in &sessions {
+        if *id == hung {
+            assert!(!listed.contains(id), "the session whose stop hung is not recorded as stopped: {listed:?}");
+        } else {
+            assert!(listed.contains(id), "{id} was stopped and recorded despite the hung one: {listed:?}");
+        }
+        assert!(worktree.join("README.md").is_file(), "every worktree is intact");
+    }
+    let live = tmux_sessions(&socket);
+    assert_eq!(live, [hung.clone()], "only the hung session's tmux session may remain");
+    if let Some(wedged) = std::fs::read_to_string(&pid_file).ok().and_then(|p| p.trim().parse::<i32>().ok()) {
+        // SAFETY: the pid is the fake tmux client this test's wrapper started.
+        unsafe { libc::kill(wedged, libc::SIGKILL) };
+    }
+    drop(app);
+    driver.stop();
+}
