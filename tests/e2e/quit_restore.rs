@@ -281,7 +281,7 @@ fn a_stop_that_hangs_does_not_keep_the_others_unrecorded_or_the_app_from_exiting
         assert!(worktree.join("README.md").is_file(), "every worktree is intact");
     }
     let live = tmux_sessions(&socket);
-    assert_eq!(live, [hung.clone()], "only the hung session's tmux session may remain");
+    assert_eq!(live, std::slice::from_ref(&hung), "only the hung session's tmux session may remain");
     if let Some(wedged) = std::fs::read_to_string(&pid_file).ok().and_then(|p| p.trim().parse::<i32>().ok()) {
         // SAFETY: the pid is the fake tmux client this test's wrapper started.
         unsafe { libc::kill(wedged, libc::SIGKILL) };
