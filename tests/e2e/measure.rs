@@ -133,28 +133,40 @@ fn measure_first_paint() {
 #[test]
 #[ignore = "a measurement, run by hand (see the module's documentation)"]
 fn measure_idle_cost() {
-    const SAMPLE: Duration = Duration::from_secs(60);
+    const SAMPLE: Duration = Duration::from_secs(30);
     let display = Display::start();
     let home = TestHome::new();
-    let fleet = Fleet::write(&home.grove_home(), &home.user_home(), 500);
+    // GROVE_IDLE_SESSIONS=0 gives the baseline of an empty dashboard.
+    let count: usize = std::env::var("GROVE_IDLE_SESSIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
+    let fleet = Fleet::write(&home.grove_home(), &home.user_home(), count);
     let (mut driver, app) = start(&display, &home);
-    app.wait_for("the seeded fleet", "window.__groveFeed?.sessions === 500", Duration::from_secs(120));
+    let seeded = format!("window.__groveFeed?.sessions === {count}");
+    app.wait_for("the seeded fleet", &seeded, Duration::from_secs(120));
     // Past start-up and the first enrichment passes: this is the steady state.
     std::thread::sleep(Duration::from_secs(20));
     let backend = proc::find_app(&home.grove_home()).expect("the app's process");
     let children = proc::children(backend);
-    let before: Vec<(i32, u64)> =
-        std::iter::once(backend).chain(children.iter().copied()).map(|p| (p, proc::cpu_ticks(p))).collect();
-    let started = Instant::now();
-    std::thread::sleep(SAMPLE);
-    let elapsed = started.elapsed().as_secs_f64();
+    let processes: Vec<i32> = std::iter::once(backend).chain(children.iter().copied()).collect();
     let hz = proc::clock_ticks_per_second();
-    println!("| process | CPU over {}s idle (% of one core) | RSS |", SAMPLE.as_secs());
-    println!("|---|---:|---:|");
-    for (pid, ticks) in before {
-        let used = (proc::cpu_ticks(pid) - ticks) as f64 / hz;
-        println!("| {} | {:.2} % | {} MiB |", proc::name(pid), used / elapsed * 100.0, proc::rss_kib(pid) / 1024);
-    }
+    let sample = |label: &str| {
+        let before: Vec<u64> = processes.iter().map(|p| proc::cpu_ticks(*p)).collect();
+        let messages = app.eval("window.__groveFeedLog.length").as_u64().unwrap_or(0);
+        let started = Instant::now();
+        std::thread::sleep(SAMPLE);
+        let elapsed = started.elapsed().as_secs_f64();
+        let arrived = app.eval("window.__groveFeedLog.length").as_u64().unwrap_or(0).saturating_sub(messages);
+        let animations = app.eval("document.getAnimations().filter(a => a.playState === 'running').length");
+        println!("\n{label}: {arrived} feed messages, {animations} running animations");
+        println!("| process | CPU over {}s (% of one core) | RSS |", SAMPLE.as_secs());
+        println!("|---|---:|---:|");
+        for (pid, ticks) in processes.iter().zip(before) {
+            let used = (proc::cpu_ticks(*pid) - ticks) as f64 / hz;
+            println!("| {} | {:.2} % | {} MiB |", proc::name(*pid), used / elapsed * 100.0, proc::rss_kib(*pid) / 1024);
+        }
+    };
+    sample("as shown");
+    app.eval("(document.querySelector('[data-testid=session-list]').style.visibility = 'hidden', true)");
+    sample("with the session list hidden (experiment)");
     app.quit();
     driver.stop();
     drop(fleet);
