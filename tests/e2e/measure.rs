@@ -44,7 +44,12 @@ fn measure_feed_latency() {
     const GAP: Duration = Duration::from_millis(120);
     let display = Display::start();
     let home = TestHome::new();
-    let fleet = Fleet::write(&home.grove_home(), &home.user_home(), 1000);
+    // GROVE_LATENCY_RUNTIMES=0: records only, no live runtimes to probe (isolates the feed path).
+    let fleet = if std::env::var("GROVE_LATENCY_RUNTIMES").as_deref() == Ok("0") {
+        Fleet::write_without_runtimes(&home.grove_home(), 1000)
+    } else {
+        Fleet::write(&home.grove_home(), &home.user_home(), 1000)
+    };
     let (mut driver, app) = start(&display, &home);
     app.wait_for("the seeded fleet", "window.__groveFeed?.sessions === 1000", Duration::from_secs(120));
     // Let the first enrichment pass settle so its patches do not mix with the writes.

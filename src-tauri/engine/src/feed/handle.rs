@@ -63,6 +63,8 @@ impl Feed {
             config,
             options,
             reading: Streak::new("reading the session store"),
+            last_pass: None,
+            pass_at: None,
         };
         pump.first_reading().await;
         let (stop, stopped) = oneshot::channel();

@@ -32,6 +32,6 @@ pub use handle::Feed;
 pub use hub::Subscription;
 pub use message::{FeedEvent, FeedProject, FeedSession, FeedWarning, Patch, Snapshot, WarningSource};
 pub use policy::{
-    FEED_COALESCE, FEED_COALESCE_MAX, FEED_ERRORS_BEFORE_WARNING, FEED_RECONCILE_EVERY, FEED_SUBSCRIBER_CAPACITY,
-    FeedOptions,
+    FEED_COALESCE, FEED_COALESCE_MAX, FEED_ERRORS_BEFORE_WARNING, FEED_PASS_GAP, FEED_RECONCILE_EVERY,
+    FEED_SUBSCRIBER_CAPACITY, FeedOptions,
 };

@@ -41,6 +41,10 @@ pub(crate) struct Pump {
     pub config: watch::Receiver<FeedConfig>,
     pub options: FeedOptions,
     pub reading: Streak,
+    /// When the feed last started an enrichment pass after a disk change.
+    pub last_pass: Option<Instant>,
+    /// When a pass held back by [`FeedOptions::pass_gap`] is due.
+    pub pass_at: Option<Instant>,
 }
 
 /// What one round must read.
@@ -100,6 +104,11 @@ impl Pump {
                     due.reconcile = true;
                     reconcile_at = Instant::now() + self.options.reconcile_every;
                 }
+                () = sleep_until(self.pass_at.unwrap_or_else(Instant::now)), if self.pass_at.is_some() => {
+                    self.pass_at = None;
+                    self.start_pass().await;
+                    continue;
+                }
             }
             let flush_now = window.due().is_some_and(|at| at <= Instant::now());
             if !(flush_now || due.reconcile) {
@@ -135,11 +144,27 @@ impl Pump {
                 // not land, or it would bring back the old records (SPEC D7).
                 self.sessions.invalidate();
             }
-            // Starts a pass when the snapshot is gone or stale, so the sessions just read get
-            // their live fields; otherwise answers from memory. The pass's result arrives
-            // through `snapshots`, so the answer itself is not needed.
-            let _ = self.sessions.list_cached().await;
+            self.request_pass().await;
         }
+    }
+
+    /// Starts a pass now, or once [`FeedOptions::pass_gap`] has passed since the last one.
+    async fn request_pass(&mut self) {
+        let now = Instant::now();
+        match self.last_pass {
+            Some(last) if now < last + self.options.pass_gap => {
+                self.pass_at.get_or_insert(last + self.options.pass_gap);
+            }
+            _ => self.start_pass().await,
+        }
+    }
+
+    /// Starts a pass when the snapshot is gone or stale, so the sessions just read get their
+    /// live fields; otherwise answers from memory. The pass's result arrives through
+    /// `snapshots`, so the answer itself is not needed.
+    async fn start_pass(&mut self) {
+        self.last_pass = Some(Instant::now());
+        let _ = self.sessions.list_cached().await;
     }
 
     /// Applies one round's findings and publishes what changed; returns whether any session did.

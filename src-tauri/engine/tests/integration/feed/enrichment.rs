@@ -103,3 +103,59 @@ async fn probe_results_are_patched_in_and_a_rewrite_keeps_them_until_the_next_pr
     assert_eq!(api_1(&model).attention, AttentionLevel::Respond, "and the attention it implies");
     assert_eq!(model.name("api-1"), Some("Renamed"), "the enriched view carries the rewritten record");
 }
+
+/// An agent that counts how often it is probed: once per session per enrichment pass.
+struct CountingAgent(std::sync::atomic::AtomicUsize);
+
+impl AgentProbe for CountingAgent {
+    fn activity<'a>(&'a self, _: &'a SessionRecord, now: DateTime<Utc>) -> ProbeFuture<'a, AgentActivity> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Box::pin(async move {
+            Ok(AgentActivity {
+                activity: Activity::Active,
+                source: ActivitySource::Hook,
+                last_activity_at: Some(now),
+                agent_session_id: None,
+                error: None,
+            })
+        })
+    }
+
+    fn info<'a>(&'a self, _: &'a SessionRecord) -> ProbeFuture<'a, AgentInfo> {
+        Box::pin(async { Ok(AgentInfo { summary: None, tokens: None, cost_usd: None, transcript: None }) })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_storm_of_writes_starts_one_pass_at_once_and_one_after_the_gap_not_one_per_write() {
+    let agent = Arc::new(CountingAgent(std::sync::atomic::AtomicUsize::new(0)));
+    let lookup = agent.clone();
+    let probes =
+        Probes::new(Arc::new(move |name: &str| (name == "claude-code").then(|| lookup.clone() as Arc<dyn AgentProbe>)))
+            .with_runtime(RuntimeKind::Tmux, Arc::new(AliveTmux));
+    let options = FeedOptions { watch_store: false, ..FeedOptions::default() };
+    let gap = options.pass_gap;
+    let home = Home::with_records(vec![working("api-1")], probes, options).await;
+    let mut sub = home.feed.subscribe();
+    let mut model = Model::default();
+    while !matches!(model.sessions.get(&key("api-1")).map(|s| &s.view.enrichment), Some(Enrichment::Enriched { .. })) {
+        model.apply(next(&mut sub, LONG, "the first enrichment pass").await);
+    }
+    let probed = || agent.0.load(std::sync::atomic::Ordering::SeqCst);
+    let before = probed();
+
+    // Ten writes, 100 ms apart: each is its own coalescing window and its own patch.
+    for n in 0..10 {
+        let mut record = working("api-1");
+        record.display_name = Some(format!("write {n}"));
+        home.store.save(&record).expect("rewrite the record");
+        home.feed.notify_changed(&key("api-1"));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(probed() - before, 1, "the first write starts a pass at once; the rest wait for the gap");
+    tokio::time::sleep(gap * 2).await;
+    assert_eq!(probed() - before, 2, "one more pass once the gap has passed, covering all the writes since");
+    while model.name("api-1") != Some("write 9") {
+        model.apply(next(&mut sub, LONG, "the last write").await);
+    }
+}
