@@ -141,6 +141,15 @@ impl Theme {
     }
 }
 
+/// What a test adds to the app's surroundings.
+#[derive(Debug, Default)]
+pub struct Extras {
+    /// A directory put first on the app's `PATH` (fake tools).
+    pub path_dir: Option<PathBuf>,
+    /// Run a tray host (a StatusNotifierWatcher) on the app's bus, recording registrations here.
+    pub tray_record: Option<PathBuf>,
+}
+
 /// tauri-driver (and the WebKitWebDriver and app it starts) on a private session bus.
 pub struct Driver {
     guard: GroupGuard,
@@ -151,25 +160,47 @@ impl Driver {
     /// Starts tauri-driver on free ports. The app inherits the driver's environment, so the
     /// test's `GROVE_HOME` and config are set here.
     pub fn start(display: &Display, home: &TestHome, theme: Theme) -> Self {
-        Self::start_with_path(display, home, theme, None)
+        Self::start_with(display, home, theme, &Extras::default())
     }
 
     /// [`Driver::start`] with `dir` first on the app's `PATH` (fake tools for fault tests).
     pub fn start_with_path(display: &Display, home: &TestHome, theme: Theme, dir: Option<&Path>) -> Self {
+        Self::start_with(display, home, theme, &Extras { path_dir: dir.map(Path::to_owned), ..Extras::default() })
+    }
+
+    /// [`Driver::start`] with the extras of a test.
+    pub fn start_with(display: &Display, home: &TestHome, theme: Theme, extras: &Extras) -> Self {
         std::fs::create_dir_all(home.user_home()).expect("create test HOME");
         let mut path = std::env::var_os("PATH").unwrap_or_default();
-        if let Some(dir) = dir {
-            let mut dirs = vec![dir.to_owned()];
+        if let Some(dir) = &extras.path_dir {
+            let mut dirs = vec![dir.clone()];
             dirs.extend(std::env::split_paths(&path));
             path = std::env::join_paths(dirs).expect("a PATH");
         }
         let port = free_port();
         let native_port = free_port();
+        let mut command = Command::new("dbus-run-session");
+        command.arg("--");
+        match &extras.tray_record {
+            // The tray host runs on the same private bus as the app, started before it.
+            Some(record) => {
+                let watcher = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/tools/sni_watcher.py");
+                command.args([
+                    "sh",
+                    "-c",
+                    "/usr/bin/python3 \"$0\" \"$1\" & exec tauri-driver --port \"$2\" --native-port \"$3\"",
+                ]);
+                command.arg(watcher).arg(record).arg(port.to_string()).arg(native_port.to_string());
+            }
+            None => {
+                command
+                    .args(["tauri-driver", "--port", &port.to_string(), "--native-port"])
+                    .arg(native_port.to_string());
+            }
+        }
         let guard = GroupGuard::spawn(
             "tauri-driver",
-            Command::new("dbus-run-session")
-                .args(["--", "tauri-driver", "--port", &port.to_string(), "--native-port"])
-                .arg(native_port.to_string())
+            command
                 .env("DISPLAY", &display.name)
                 .env("GROVE_HOME", home.grove_home())
                 .env("GROVE_CONFIG", home.config_path())

@@ -13,3 +13,4 @@ mod dashboard_feed;
 mod dashboard_shell;
 mod measure;
 mod quit_restore;
+mod tray;

@@ -14,7 +14,7 @@ use crate::harness::{Display, Driver, TestHome, Theme, proc, save_screenshot};
 use crate::webdriver::WebDriver;
 
 const APP: &str = env!("CARGO_BIN_EXE_grove");
-const UNCOMMITTED: &str = "NOTES-uncommitted.md";
+pub(crate) const UNCOMMITTED: &str = "NOTES-uncommitted.md";
 
 /// Ends the tmux server of the test's home on drop, whatever the test did.
 pub(crate) struct TmuxServer(pub(crate) String);
@@ -68,7 +68,7 @@ pub(crate) fn write_config(home: &TestHome) {
 }
 
 /// The five sessions as `(project, id, worktree)`.
-fn spawn_five(home: &TestHome) -> Vec<(String, String, PathBuf)> {
+pub(crate) fn spawn_five(home: &TestHome) -> Vec<(String, String, PathBuf)> {
     let mut sessions = Vec::new();
     for (project, prompt) in [
         ("alpha", "Fix the empty-list bug"),
@@ -111,7 +111,7 @@ pub(crate) fn wait_for_exit(pid: i32, within: Duration) -> Duration {
 }
 
 /// What every quit must leave: nothing running, everything recorded, every worktree intact.
-fn assert_clean_quit(home: &TestHome, socket: &str, sessions: &[(String, String, PathBuf)], how: &str) {
+pub(crate) fn assert_clean_quit(home: &TestHome, socket: &str, sessions: &[(String, String, PathBuf)], how: &str) {
     let left = tmux_sessions(socket);
     assert!(left.is_empty(), "{how}: tmux sessions of Grove remain: {left:?}");
     let agents = proc::working_in(&home.grove_home());
