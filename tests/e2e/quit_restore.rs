@@ -226,6 +226,7 @@ fn quitting_stops_and_records_every_session_and_the_next_start_restores_them() {
     driver.stop();
 }
 
+/// Also the whole of `grove stop --app`: the recorded app is signalled and runs its quit path.
 #[test]
 fn a_stop_that_hangs_does_not_keep_the_others_unrecorded_or_the_app_from_exiting() {
     let display = Display::start();
@@ -256,10 +257,14 @@ fn a_stop_that_hangs_does_not_keep_the_others_unrecorded_or_the_app_from_exiting
     let app = driver.launch(Path::new(APP));
     app.wait_for("the five sessions", "window.__groveFeed?.sessions === 5", Duration::from_secs(30));
     let pid = proc::find_app(&home.grove_home()).expect("the app's process");
-    // SAFETY: kill has no memory preconditions; the pid is the app this test started.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0, "send SIGTERM");
-    let took = wait_for_exit(pid, Duration::from_secs(20));
-    eprintln!("SIGTERM -> exit with one stop hanging: {} ms", took.as_millis());
+    // `grove stop --app` signals the recorded app and waits for it to finish its quit.
+    let started = Instant::now();
+    let stop = grove(&home, &["stop", "--app"]);
+    assert!(stop.status.success(), "grove stop --app: {}", String::from_utf8_lossy(&stop.stderr));
+    assert!(String::from_utf8_lossy(&stop.stdout).contains("exited"), "it reports the app's exit");
+    wait_for_exit(pid, Duration::from_secs(20));
+    let took = started.elapsed();
+    eprintln!("grove stop --app -> exit with one stop hanging: {} ms", took.as_millis());
     assert!(took < Duration::from_secs(11), "the quit must end within its 10 s cap, took {took:?}");
     assert!(!home.grove_home().join("running.json").exists(), "running.json is removed even so");
     let record: Value =
