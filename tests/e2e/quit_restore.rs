@@ -14,7 +14,7 @@ use crate::harness::{Display, Driver, TestHome, Theme, proc, save_screenshot};
 use crate::webdriver::WebDriver;
 
 const APP: &str = env!("CARGO_BIN_EXE_grove");
-pub(crate) const UNCOMMITTED: &str = "NOTES-uncommitted.md";
+const UNCOMMITTED: &str = "NOTES-uncommitted.md";
 
 /// Ends the tmux server of the test's home on drop, whatever the test did.
 pub(crate) struct TmuxServer(pub(crate) String);
@@ -67,8 +67,27 @@ pub(crate) fn write_config(home: &TestHome) {
     std::fs::write(path, text).unwrap();
 }
 
+/// Two projects with five live demo sessions, the first holding an uncommitted file, and the
+/// tmux server they run on (ended when this is dropped).
+pub(crate) struct Fleet {
+    pub sessions: Vec<(String, String, PathBuf)>,
+    pub tmux: TmuxServer,
+    pub socket: String,
+}
+
+impl Fleet {
+    pub fn five(home: &TestHome) -> Fleet {
+        write_config(home);
+        let socket = grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket_name();
+        let tmux = TmuxServer(socket.clone());
+        let sessions = spawn_five(home);
+        std::fs::write(sessions[0].2.join(UNCOMMITTED), "work in progress\n").unwrap();
+        Fleet { sessions, tmux, socket }
+    }
+}
+
 /// The five sessions as `(project, id, worktree)`.
-pub(crate) fn spawn_five(home: &TestHome) -> Vec<(String, String, PathBuf)> {
+fn spawn_five(home: &TestHome) -> Vec<(String, String, PathBuf)> {
     let mut sessions = Vec::new();
     for (project, prompt) in [
         ("alpha", "Fix the empty-list bug"),
@@ -171,11 +190,7 @@ fn start_and_restore(
 fn quitting_stops_and_records_every_session_and_the_next_start_restores_them() {
     let display = Display::start();
     let home = TestHome::new();
-    write_config(&home);
-    let socket = grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket_name();
-    let _tmux = TmuxServer(socket.clone());
-    let sessions = spawn_five(&home);
-    std::fs::write(sessions[0].2.join(UNCOMMITTED), "work in progress\n").unwrap();
+    let Fleet { sessions, tmux: _tmux, socket } = Fleet::five(&home);
 
     // 1. SIGTERM.
     let driver = Driver::start(&display, &home, Theme::Light);
@@ -231,11 +246,7 @@ fn quitting_stops_and_records_every_session_and_the_next_start_restores_them() {
 fn a_stop_that_hangs_does_not_keep_the_others_unrecorded_or_the_app_from_exiting() {
     let display = Display::start();
     let home = TestHome::new();
-    write_config(&home);
-    let socket = grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket_name();
-    let _tmux = TmuxServer(socket.clone());
-    let sessions = spawn_five(&home);
-    std::fs::write(sessions[0].2.join(UNCOMMITTED), "work in progress\n").unwrap();
+    let Fleet { sessions, tmux: _tmux, socket } = Fleet::five(&home);
     let (_, hung, _) = sessions[1].clone();
 
     // A tmux client that wedges on ending one session, as a stuck tmux server would; every

@@ -8,9 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::harness::{Display, Driver, Extras, TestHome, Theme, proc};
-use crate::quit_restore::{
-    TmuxServer, UNCOMMITTED, assert_clean_quit, grove, spawn_five, tmux_sessions, wait_for_exit, write_config,
-};
+use crate::quit_restore::{Fleet, assert_clean_quit, grove, tmux_sessions, wait_for_exit};
 
 const APP: &str = env!("CARGO_BIN_EXE_grove");
 const WAIT: Duration = Duration::from_secs(30);
@@ -65,11 +63,7 @@ fn click(bus: &str, dest: &str, path: &str, id: i32) {
 fn the_tray_shows_live_counts_restores_the_last_stop_and_quits() {
     let display = Display::start();
     let home = TestHome::new();
-    write_config(&home);
-    let socket = grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket_name();
-    let _tmux = TmuxServer(socket.clone());
-    let sessions = spawn_five(&home);
-    std::fs::write(sessions[0].2.join(UNCOMMITTED), "work in progress\n").unwrap();
+    let Fleet { sessions, tmux: _tmux, socket } = Fleet::five(&home);
 
     let record = home.user_home().join("tray-items.txt");
     let extras = Extras { tray_record: Some(record.clone()), ..Extras::default() };
