@@ -97,12 +97,14 @@ fn the_tray_shows_live_counts_restores_the_last_stop_and_quits() {
     assert!(stopped.status.success(), "grove stop: {}", String::from_utf8_lossy(&stopped.stderr));
     let (start, _) = wait_for_item(&bus, dest, &menu_path, "Start", |l| l == "Start (restore 5 sessions)");
     click(&bus, dest, &menu_path, start);
+    // Done when all five run and the record is gone (it is updated after the last session starts).
+    let record = home.grove_home().join("last-stop.json");
     let started = Instant::now();
-    while tmux_sessions(&socket).len() < 5 {
-        assert!(started.elapsed() < WAIT, "Start did not restore the five: {:?}", tmux_sessions(&socket));
+    while tmux_sessions(&socket).len() < 5 || record.exists() {
+        let running = tmux_sessions(&socket);
+        assert!(started.elapsed() < WAIT, "Start did not restore the five and clear the record: {running:?}");
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(!home.grove_home().join("last-stop.json").exists(), "a complete restore removes the record");
 
     // Quit: the one quit path, with nothing left behind.
     let (quit, _) = wait_for_item(&bus, dest, &menu_path, "Quit", |l| l == "Quit Grove (stops 5 sessions)");

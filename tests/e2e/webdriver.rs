@@ -147,12 +147,17 @@ impl WebDriver {
         self.cmd("POST", "/execute/async", Some(json!({"script": script, "args": []})))
     }
 
-    /// A PNG of the window's content, once web fonts are in and two frames have been painted
-    /// (WebKit's snapshot shows the last painted frame, which can lag the DOM).
+    /// A PNG of the window's content, once web fonts are in, entrance animations (a dialog's
+    /// fade-in) have finished and two frames have been painted (WebKit's snapshot shows the last
+    /// painted frame, which can lag the DOM).
     pub fn screenshot(&self) -> Vec<u8> {
         self.execute_async(
             "const done = arguments[arguments.length - 1];
-             document.fonts.ready.then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
+             const entering = document.getAnimations()
+               .filter((a) => a.effect && a.effect.getTiming().iterations !== Infinity)
+               .map((a) => a.finished.catch(() => null));
+             Promise.all([document.fonts.ready, ...entering])
+               .then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
         );
         let b64 = self.cmd("GET", "/screenshot", None);
         base64::engine::general_purpose::STANDARD.decode(b64.as_str().expect("base64 string")).expect("valid base64")

@@ -2,6 +2,7 @@ import "@fontsource-variable/inter";
 import "@fontsource/jetbrains-mono/400.css";
 import "./styles/tokens.css";
 import "./styles/base.css";
+import "./styles/sheet.css";
 import { mount } from "svelte";
 import App from "./App.svelte";
 
