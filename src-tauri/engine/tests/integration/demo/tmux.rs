@@ -173,7 +173,11 @@ fn demo_agent_in_tmux_waits_for_an_answer() {
         if state.trim() == "1 0" {
             break;
         }
-        assert!(Instant::now() < deadline, "the agent did not exit cleanly on `exit` (dead, status: {state:?})");
+        assert!(
+            Instant::now() < deadline,
+            "the agent did not exit cleanly on `exit` (dead, status: {state:?}); its screen:\n{}",
+            tmux.pane()
+        );
         std::thread::sleep(POLL);
     }
     assert!(tmux.pane().contains(DEMO_SCREEN.goodbye), "the goodbye line is printed before exiting");
