@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { FleetRestoreReport, LastStop, RestoreProgress } from "../../ipc/bindings";
-import type { Timers } from "../spawn/pending";
 import {
   allRows,
   AUTO_CLOSE_MS,
@@ -14,27 +13,10 @@ import {
   type RestoreState,
   type SessionInfo,
 } from "./restore";
+import { fakeTimers } from "../testing/timers";
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
-function fakeTimers() {
-  const pending = new Map<number, { fn: () => void; ms: number }>();
-  let next = 0;
-  const timers: Timers = {
-    set: (fn, ms) => {
-      pending.set(++next, { fn, ms });
-      return next;
-    },
-    clear: (h) => void pending.delete(h as number),
-  };
-  const fireAll = () => {
-    for (const [h, t] of [...pending]) {
-      pending.delete(h);
-      t.fn();
-    }
-  };
-  return { timers, pending, fireAll };
-}
 
 const record = (over: Partial<LastStop> = {}): LastStop => ({
   version: 1,

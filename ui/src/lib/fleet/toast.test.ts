@@ -1,25 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Timers } from "../spawn/pending";
 import { TOAST_MS, Toaster, type ToastState } from "./toast";
+import { fakeTimers } from "../testing/timers";
 
-function fakeTimers() {
-  const pending = new Map<number, { fn: () => void; ms: number }>();
-  let next = 0;
-  const timers: Timers = {
-    set: (fn, ms) => {
-      pending.set(++next, { fn, ms });
-      return next;
-    },
-    clear: (h) => void pending.delete(h as number),
-  };
-  const fireAll = () => {
-    for (const [h, t] of [...pending]) {
-      pending.delete(h);
-      t.fn();
-    }
-  };
-  return { timers, pending, fireAll };
-}
 
 describe("Toaster", () => {
   it("shows a message for four seconds", () => {

@@ -8,8 +8,8 @@ import {
   SpawnRunner,
   type PendingSpawn,
   type SpawnFailure,
-  type Timers,
 } from "./pending";
+import { fakeTimers } from "../testing/timers";
 
 const input = (over: Partial<SpawnInput> = {}): SpawnInput => ({
   project: "api",
@@ -37,24 +37,6 @@ function controlledSpawn() {
   return { spawn, calls };
 }
 
-function fakeTimers() {
-  const pending = new Map<number, { fn: () => void; ms: number }>();
-  let next = 0;
-  const timers: Timers = {
-    set: (fn, ms) => {
-      pending.set(++next, { fn, ms });
-      return next;
-    },
-    clear: (h) => void pending.delete(h as number),
-  };
-  const fireAll = () => {
-    for (const [h, t] of [...pending]) {
-      pending.delete(h);
-      t.fn();
-    }
-  };
-  return { timers, pending, fireAll };
-}
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
