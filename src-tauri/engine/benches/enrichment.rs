@@ -22,7 +22,7 @@ use grove_engine::home::GroveHome;
 use grove_engine::ids::{ProjectId, SessionId};
 use grove_engine::manager::{Enrichment, EnrichmentPolicy, Probes, SessionList, Sessions};
 use grove_engine::probe::{
-    ActivitySource, AgentActivity, AgentInfo, AgentProbe, Liveness, ProbeError, ProbeFuture, RuntimeProbe,
+    ActivitySource, AgentActivity, AgentInfo, AgentProbe, Confidence, Liveness, ProbeError, ProbeFuture, RuntimeProbe,
 };
 use grove_engine::session::{
     Activity, Lifecycle, RECORD_VERSION, RuntimeHandle, RuntimeKind, RuntimeReason, RuntimeState, SessionKind,
@@ -218,6 +218,10 @@ impl AgentProbe for FileAgent {
                 last_activity_at: Some(now),
                 agent_session_id: record.agent_session_id.clone(),
                 error: None,
+                detail: None,
+                confidence: Confidence::High,
+                evidence_at: Some(now),
+                session_rebound: false,
             })
         })
     }

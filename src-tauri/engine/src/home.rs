@@ -55,6 +55,18 @@ impl GroveHome {
         self.sessions_dir(project).join(format!("{session}.json"))
     }
 
+    /// `projects/<p>/events/<id>.jsonl`, the events the session's agent reports through its hooks
+    /// or notify program (SPEC I0). Not under `sessions/`, so the record watcher never takes it
+    /// for a record.
+    pub fn events_file(&self, project: &ProjectId, session: &SessionId) -> PathBuf {
+        self.project_dir(project).join("events").join(format!("{session}.jsonl"))
+    }
+
+    /// `agents/`, files Grove generates for agent launches (Claude's hook settings).
+    pub fn agents_dir(&self) -> PathBuf {
+        self.root.join("agents")
+    }
+
     /// `projects/<p>/worktrees/<id>/`, the session's default git worktree.
     pub fn worktree_dir(&self, project: &ProjectId, session: &SessionId) -> PathBuf {
         self.project_dir(project).join("worktrees").join(session.as_str())

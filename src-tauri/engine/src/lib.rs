@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod events;
 pub mod feed;
 pub mod home;
 pub mod ids;

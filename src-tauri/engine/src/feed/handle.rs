@@ -12,7 +12,7 @@ use super::inbox::Inbox;
 use super::policy::FeedOptions;
 use super::state::FeedState;
 use super::task::{Pump, unwatched_warning};
-use super::watcher::StoreWatcher;
+use super::watcher::{OnReport, StoreWatcher};
 use crate::home::GroveHome;
 use crate::manager::{SessionKey, Sessions};
 
@@ -42,7 +42,9 @@ impl Feed {
     ) -> Feed {
         let inbox = Arc::new(Inbox::new());
         let (watcher, unwatched) = if options.watch_store {
-            match StoreWatcher::start(home.projects_dir(), inbox.clone()) {
+            let reporter = sessions.clone();
+            let on_report: OnReport = Arc::new(move |key| reporter.nudge(key));
+            match StoreWatcher::start(home.projects_dir(), inbox.clone(), on_report) {
                 Ok(watcher) => (Some(watcher), None),
                 Err(error) => {
                     tracing::warn!("feed: {error}; falling back to reconciliation reads");

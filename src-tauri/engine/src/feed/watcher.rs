@@ -1,5 +1,5 @@
-//! The store watcher (SPEC E2): notify watches `projects/`, each `projects/<p>/` and each
-//! `projects/<p>/sessions/`, each non-recursively. Not one recursive watch on `projects/`:
+//! The store watcher (SPEC E2, I0): notify watches `projects/`, each `projects/<p>/`, each
+//! `projects/<p>/sessions/` and each `projects/<p>/events/`, each non-recursively. Not one recursive watch on `projects/`:
 //! `projects/<p>/worktrees/` holds the sessions' git worktrees, where agents build and install
 //! dependencies, and watching them would spend an inotify watch per directory and wake the feed
 //! on every compile. New project and `sessions` directories are added by [`StoreWatcher::sync`],
@@ -8,7 +8,8 @@
 //! Events are sorted on notify's thread: Grove's own temp and lock files are ignored (an atomic
 //! write is seen once, as its rename onto `<id>.json`), `*.json` is a record change, a
 //! `<name>.corrupt-<ms>` appearing is a quarantine, a directory appearing or going is a change of
-//! membership; anything else (editor backups, `.DS_Store`) is not the store's.
+//! membership, an events file growing is news from that session's agent (it is probed again at
+//! once); anything else (editor backups, `.DS_Store`) is not the store's.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,8 @@ use std::sync::Arc;
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::inbox::Inbox;
+use crate::ids::{ProjectId, SessionId};
+use crate::manager::SessionKey;
 use crate::store::is_grove_temp_file;
 
 /// What SPEC B3 names a quarantined record: `<id>.json.corrupt-<unix-ms>`.
@@ -24,6 +27,12 @@ const QUARANTINE_MARK: &str = ".json.corrupt-";
 
 /// The directory of records inside a project directory (ARCHITECTURE §3.2).
 const SESSIONS_DIR: &str = "sessions";
+
+/// The directory of the agents' events files inside a project directory.
+const EVENTS_DIR: &str = "events";
+
+/// Told which session's agent reported something; called on notify's thread.
+pub(crate) type OnReport = Arc<dyn Fn(SessionKey) + Send + Sync>;
 
 /// Watches the store while alive; dropping it stops the OS watches.
 pub(crate) struct StoreWatcher {
@@ -42,13 +51,13 @@ impl std::fmt::Debug for StoreWatcher {
 impl StoreWatcher {
     /// Starts watching `projects_dir` (created if missing, so that the first project's directory
     /// is seen appearing), reporting to `inbox`.
-    pub fn start(projects_dir: PathBuf, inbox: Arc<Inbox>) -> Result<Self, String> {
+    pub fn start(projects_dir: PathBuf, inbox: Arc<Inbox>, on_report: OnReport) -> Result<Self, String> {
         std::fs::create_dir_all(&projects_dir).map_err(|e| format!("cannot create {}: {e}", projects_dir.display()))?;
         let sink = inbox.clone();
         let root = projects_dir.clone();
         let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
             Ok(event) => {
-                sort(&root, &event, &sink);
+                sort(&root, &event, &sink, &on_report);
                 sink.watcher_ok();
             }
             Err(e) => sink.watcher_failed(e.to_string()),
@@ -68,8 +77,8 @@ impl StoreWatcher {
         };
         for project in entries.filter_map(Result::ok).filter(|e| e.file_type().is_ok_and(|t| t.is_dir())) {
             let project = project.path();
-            let sessions = project.join(SESSIONS_DIR);
-            for dir in [project, sessions] {
+            let (sessions, events) = (project.join(SESSIONS_DIR), project.join(EVENTS_DIR));
+            for dir in [project, sessions, events] {
                 if !self.watched.contains(&dir)
                     && dir.is_dir()
                     && let Err(e) = self.watch(dir.clone())
@@ -88,7 +97,7 @@ impl StoreWatcher {
 }
 
 /// Sorts one event into the inbox (see the module doc).
-fn sort(projects_dir: &Path, event: &notify::Event, inbox: &Inbox) {
+fn sort(projects_dir: &Path, event: &notify::Event, inbox: &Inbox, on_report: &OnReport) {
     if matches!(event.kind, EventKind::Access(_)) {
         return; // our own reads
     }
@@ -101,6 +110,7 @@ fn sort(projects_dir: &Path, event: &notify::Event, inbox: &Inbox) {
         match classify(projects_dir, path, &event.kind) {
             Seen::Record | Seen::Directory => inbox.disk_changed(),
             Seen::Quarantine => inbox.quarantined(path.clone()),
+            Seen::Reported(key) => on_report(key),
             Seen::Nothing => {}
         }
     }
@@ -109,6 +119,7 @@ fn sort(projects_dir: &Path, event: &notify::Event, inbox: &Inbox) {
 #[derive(Debug, PartialEq)]
 enum Seen {
     Record,
+    Reported(SessionKey),
     Quarantine,
     Directory,
     Nothing,
@@ -122,8 +133,14 @@ fn classify(projects_dir: &Path, path: &Path, kind: &EventKind) -> Seen {
         return Seen::Nothing;
     };
     let parent = path.parent();
-    if parent == Some(projects_dir) || (name == SESSIONS_DIR && parent.and_then(Path::parent) == Some(projects_dir)) {
+    let in_project = parent.and_then(Path::parent) == Some(projects_dir);
+    if parent == Some(projects_dir) || ((name == SESSIONS_DIR || name == EVENTS_DIR) && in_project) {
         return Seen::Directory;
+    }
+    let in_events = parent.and_then(Path::file_name).is_some_and(|d| d == EVENTS_DIR)
+        && parent.and_then(Path::parent).and_then(Path::parent) == Some(projects_dir);
+    if in_events {
+        return reported(parent, name, kind);
     }
     if name.ends_with(".json") {
         return Seen::Record;
@@ -133,6 +150,17 @@ fn classify(projects_dir: &Path, path: &Path, kind: &EventKind) -> Seen {
         return Seen::Quarantine;
     }
     Seen::Nothing
+}
+
+/// An events file that grew or appeared: news from the session's agent. Its removal is not.
+fn reported(events_dir: Option<&Path>, name: &str, kind: &EventKind) -> Seen {
+    let project = events_dir.and_then(Path::parent).and_then(Path::file_name).and_then(|p| p.to_str());
+    let session = name.strip_suffix(".jsonl");
+    match (project.map(ProjectId::new), session.map(SessionId::new), kind) {
+        (_, _, EventKind::Remove(_)) => Seen::Nothing,
+        (Some(Ok(project)), Some(Ok(id)), _) => Seen::Reported(SessionKey { project, id }),
+        _ => Seen::Nothing,
+    }
 }
 
 #[cfg(test)]
@@ -158,9 +186,17 @@ mod tests {
             ("/h/projects/web", created, Seen::Directory, "a new project"),
             ("/h/projects/web/sessions", created, Seen::Directory, "a new sessions directory"),
             ("/h/projects/web/worktrees", created, Seen::Nothing, "the worktrees directory"),
+            ("/h/projects/web/events", created, Seen::Directory, "a new events directory"),
+            ("/h/projects/web/events/web-1.jsonl", removed, Seen::Nothing, "an events file removed"),
+            ("/h/projects/web/events/web-1.jsonl.1", renamed, Seen::Nothing, "an events file moved aside"),
+            ("/h/projects/web/events/..jsonl", created, Seen::Nothing, "not a session id"),
         ];
         for (path, kind, expected, why) in cases {
             assert_eq!(classify(root, Path::new(path), &kind), expected, "{why}: {path}");
         }
+        let key = SessionKey { project: ProjectId::new("web").unwrap(), id: SessionId::new("web-1").unwrap() };
+        let modified = EventKind::Modify(ModifyKind::Any);
+        let grown = classify(root, Path::new("/h/projects/web/events/web-1.jsonl"), &modified);
+        assert_eq!(grown, Seen::Reported(key), "an events file that grew is news from web-1's agent");
     }
 }

@@ -83,6 +83,37 @@ impl Cache {
         state.snapshot = None;
     }
 
+    /// The current snapshot and the generation it belongs to, without requesting a refresh.
+    pub fn current(&self) -> Option<(u64, Arc<SessionList>)> {
+        let state = self.lock();
+        state.snapshot.as_ref().map(|s| (state.generation, s.list.clone()))
+    }
+
+    /// Replaces the views of some sessions in the snapshot (a targeted refresh), if no mutation
+    /// happened since `generation` was read; the snapshot keeps its age. Subscribers of
+    /// [`subscribe`](Self::subscribe) are told. Returns whether anything was replaced.
+    pub fn replace(&self, generation: u64, views: Vec<SessionView>) -> bool {
+        let mut state = self.lock();
+        if state.generation != generation {
+            return false;
+        }
+        let Some(snapshot) = state.snapshot.as_mut() else { return false };
+        let mut list = (*snapshot.list).clone();
+        let mut replaced = false;
+        for view in views {
+            if let Some(slot) = list.sessions.iter_mut().find(|v| v.key() == view.key()) {
+                *slot = view;
+                replaced = true;
+            }
+        }
+        if replaced {
+            snapshot.list = Arc::new(list);
+            drop(state);
+            self.landed.send_modify(|n| *n += 1);
+        }
+        replaced
+    }
+
     /// A receiver that changes each time a background pass writes a snapshot.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.landed.subscribe()

@@ -16,7 +16,7 @@ use super::merge::{Conclusion, persist};
 use super::policy::EnrichmentPolicy;
 use super::probes::Probes;
 use super::view::{Enrichment, LiveFields, SessionKey, SessionView};
-use crate::probe::{ActivitySource, AgentActivity, AgentInfo, AgentProbe, Liveness, ProbeError};
+use crate::probe::{ActivitySource, AgentActivity, AgentInfo, AgentProbe, Confidence, Liveness, ProbeError};
 use crate::session::{Activity, RuntimeHandle, RuntimeReason, RuntimeState, SessionRecord, is_terminal};
 use crate::store::{Store, StoredSessions};
 
@@ -113,7 +113,7 @@ impl Enricher {
         let mut tasks = JoinSet::new();
         for ((index, record, mode), wait) in probed.into_iter().zip(waits) {
             let this = self.clone();
-            tasks.spawn(async move { (index, this.enrich_probed(record, wait, deadline, mode).await) });
+            tasks.spawn(async move { (index, this.enrich_probed(record, wait, deadline, mode, None).await) });
         }
         while let Some(done) = tasks.join_next().await {
             let (index, view) = done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
@@ -128,7 +128,25 @@ impl Enricher {
             Some((live, enrichment)) => SessionView { record, live, enrichment },
             None => {
                 let wait = self.runtime_waits(&[&record], deadline).pop().expect("one wait per record");
-                self.enrich_probed(record, wait, deadline, InfoMode::Probe).await
+                self.enrich_probed(record, wait, deadline, InfoMode::Probe, None).await
+            }
+        }
+    }
+
+    /// The view of one record whose agent reported something at `since`: its activity comes from
+    /// a probe started after that (an activity probe already running may have read the files
+    /// before the news, so it is let land and a new one started). Agent info is reused.
+    pub async fn enrich_since(
+        self: &Arc<Self>,
+        record: SessionRecord,
+        deadline: Instant,
+        since: Instant,
+    ) -> SessionView {
+        match self.unprobed(&record) {
+            Some((live, enrichment)) => SessionView { record, live, enrichment },
+            None => {
+                let wait = self.runtime_waits(&[&record], deadline).pop().expect("one wait per record");
+                self.enrich_probed(record, wait, deadline, InfoMode::Reuse, Some(since)).await
             }
         }
     }
@@ -187,6 +205,7 @@ impl Enricher {
         runtime: RuntimeWait,
         deadline: Instant,
         info_mode: InfoMode,
+        since: Option<Instant>,
     ) -> SessionView {
         let key = SessionKey::of(&record);
         let agent = self.probes.agent(&record.agent);
@@ -199,11 +218,19 @@ impl Enricher {
         };
         let activity = async {
             let probe = agent.clone()?;
-            let tickets = self.activity.join_or_start(std::slice::from_ref(&key), deadline, |_| {
-                let (record, now) = (record.clone(), Utc::now());
-                Box::pin(async move { probe.activity(&record, now).await })
-            });
-            Some(self.activity.wait(&tickets[0], deadline).await)
+            loop {
+                let tickets = self.activity.join_or_start(std::slice::from_ref(&key), deadline, |_| {
+                    let (record, probe, now) = (record.clone(), probe.clone(), Utc::now());
+                    Box::pin(async move { probe.activity(&record, now).await })
+                });
+                let landing = self.activity.wait(&tickets[0], deadline).await;
+                // A flight from before the news read the files too early: once it has landed (and
+                // left the table), the next round starts a fresh one.
+                let stale = since.is_some_and(|since| tickets[0].created() < since);
+                if !stale || Instant::now() >= deadline {
+                    return Some(landing);
+                }
+            }
         };
         let info = async {
             let probe = agent.clone().filter(|_| info_mode == InfoMode::Probe)?;
@@ -341,6 +368,9 @@ impl<'a> Findings<'a> {
     fn exited(&mut self) {
         self.live.activity = Some(Activity::Exited);
         self.live.activity_source = Some(ActivitySource::Process);
+        self.live.activity_confidence = Some(Confidence::High);
+        self.live.activity_detail = Some("the agent's process is gone".into());
+        self.live.activity_since = Some(self.at);
     }
 
     fn activity(&mut self, landing: Option<Landing<AgentActivity>>) {
@@ -352,11 +382,16 @@ impl<'a> Findings<'a> {
         if self.live.activity.is_none() {
             self.live.activity = Some(reading.activity);
             self.live.activity_source = Some(reading.source);
+            self.live.activity_detail = reading.detail;
+            self.live.activity_confidence = Some(reading.confidence);
+            self.live.activity_since = reading.evidence_at;
         }
         self.live.last_activity_at = reading.last_activity_at;
         self.live.agent_error = reading.error;
-        if self.base.agent_session_id.is_none() {
+        let rebound = reading.session_rebound && reading.agent_session_id != self.base.agent_session_id;
+        if self.base.agent_session_id.is_none() || rebound {
             self.conclusion.agent_session_id = reading.agent_session_id;
+            self.conclusion.rebind_session = rebound;
         }
     }
 

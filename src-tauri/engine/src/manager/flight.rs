@@ -68,6 +68,8 @@ impl FlightClock {
 #[derive(Debug)]
 struct Flight<T> {
     id: u64,
+    /// When the flight was started: a caller with news newer than this needs a new flight.
+    created: Instant,
     keys: Vec<SessionKey>,
     clock: Arc<FlightClock>,
     landing: watch::Receiver<Option<Landing<T>>>,
@@ -77,6 +79,13 @@ struct Flight<T> {
 /// A caller's place in a flight.
 #[derive(Debug, Clone)]
 pub(crate) struct Ticket<T>(Arc<Flight<T>>);
+
+impl<T> Ticket<T> {
+    /// When the flight this ticket joined was started.
+    pub fn created(&self) -> Instant {
+        self.0.created
+    }
+}
 
 #[derive(Debug)]
 struct Flights<T> {
@@ -174,7 +183,7 @@ impl<T: Clone + Send + Sync + 'static> FlightTable<T> {
             // cooldown it caused.
             let _ = tx.send(Some(landing));
         });
-        Arc::new(Flight { id, keys, clock, landing: rx, abort: task.abort_handle() })
+        Arc::new(Flight { id, created: Instant::now(), keys, clock, landing: rx, abort: task.abort_handle() })
     }
 
     /// A flight ended by itself: forget it and update the cooldowns of its sessions.

@@ -19,8 +19,12 @@ pub(crate) struct Conclusion {
     pub runtime: Option<RuntimePart>,
     /// The runtime is gone outside of spawning: the session becomes `terminated/runtime_lost`.
     pub lost_at: Option<DateTime<Utc>>,
-    /// The agent's own session id, when the record has none yet (needed to resume it, SPEC F4).
+    /// The agent's own session id, when the record has none yet (needed to resume it, SPEC F4),
+    /// or when the agent reported a new one (`rebind_session`).
     pub agent_session_id: Option<String>,
+    /// The agent itself reported `agent_session_id` as its current session (after `/clear`): it
+    /// replaces the recorded id, if no other writer changed that meanwhile.
+    pub rebind_session: bool,
 }
 
 impl Conclusion {
@@ -41,7 +45,7 @@ impl Conclusion {
             ..current.clone()
         });
         let lost_at = (state == RuntimeState::Missing).then_some(now);
-        Self { runtime, lost_at, agent_session_id: None }
+        Self { runtime, lost_at, agent_session_id: None, rebind_session: false }
     }
 
     /// Whether there is nothing to write.
@@ -65,8 +69,9 @@ impl Conclusion {
             session.terminated_at = Some(at);
             session.last_transition_at = at;
         }
+        let unchanged = disk.agent_session_id == base.agent_session_id;
         if let Some(agent_session_id) = &self.agent_session_id
-            && disk.agent_session_id.is_none()
+            && (disk.agent_session_id.is_none() || (self.rebind_session && unchanged))
         {
             disk.agent_session_id = Some(agent_session_id.clone());
         }

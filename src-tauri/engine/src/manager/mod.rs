@@ -14,12 +14,14 @@ mod cooldown;
 mod enrich;
 mod flight;
 mod merge;
+mod nudge;
 mod policy;
 mod probes;
 mod refresher;
 mod sessions;
 mod view;
 
+pub use nudge::RECHECK_WAITING;
 pub use policy::{
     CACHE_FRESH_FOR, DETAIL_DEADLINE, EnrichmentPolicy, FRESH_DEADLINE, INFO_EVERY_NTH_PASS, MAX_CONCURRENT_PROBES,
     REFRESH_BACKOFF, TIMEOUT_COOLDOWN,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::home::GroveHome;
-use crate::probe::agents::TailReader;
+use crate::probe::agents::{PaneBatcher, TailReader, TmuxPanes};
 use crate::probe::{AgentAdapters, AgentDirs, AgentProbe, PidProbe, RuntimeProbe, TmuxLastOutput, TmuxProbe};
 use crate::session::RuntimeKind;
 
@@ -37,13 +37,14 @@ impl Probes {
 
     /// The real probes for sessions under `home`: tmux on Grove's own socket, pids for the process
     /// runtime, and the agent adapters reading the agents' own files (`CLAUDE_CONFIG_DIR`,
-    /// `CODEX_HOME` or their defaults). The CLI and the app both use exactly these.
+    /// `CODEX_HOME` or their defaults) under the events and screen layers (SPEC I0). The CLI and the app both use exactly these.
     pub fn live(home: &GroveHome) -> Self {
-        let adapters = Arc::new(AgentAdapters::new(
-            &AgentDirs::from_env(),
-            Arc::new(TmuxLastOutput::for_home(home)),
-            Arc::new(TailReader::default()),
-        ));
+        let tail = Arc::new(TailReader::default());
+        let panes = Arc::new(PaneBatcher::new(Arc::new(TmuxPanes::for_home(home))));
+        let adapters = Arc::new(
+            AgentAdapters::new(&AgentDirs::from_env(), Arc::new(TmuxLastOutput::for_home(home)), tail.clone())
+                .layered(home, tail, panes),
+        );
         Self::new(Arc::new(move |agent: &str| Some(adapters.adapter_for(agent))))
             .with_runtime(RuntimeKind::Tmux, Arc::new(TmuxProbe::for_home(home)))
             .with_runtime(RuntimeKind::Process, Arc::new(PidProbe))

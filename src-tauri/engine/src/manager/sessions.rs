@@ -16,10 +16,11 @@ use tokio::time::{Duration, Instant};
 
 use super::cache::{Cache, Lookup};
 use super::enrich::Enricher;
+use super::nudge::{Nudger, Nudges};
 use super::policy::EnrichmentPolicy;
 use super::probes::Probes;
 use super::refresher::Refresher;
-use super::view::{SessionList, SessionView};
+use super::view::{SessionKey, SessionList, SessionView};
 use crate::ids::SessionId;
 use crate::store::{Store, StoreError, StoredSessions};
 
@@ -43,7 +44,9 @@ pub enum ReadError {
 pub struct Sessions {
     enricher: Arc<Enricher>,
     cache: Arc<Cache>,
+    nudges: Arc<Nudges>,
     _refresher: Refresher,
+    _nudger: Nudger,
 }
 
 impl Sessions {
@@ -53,7 +56,9 @@ impl Sessions {
         let enricher = Enricher::new(store, probes, policy);
         let cache = Arc::new(Cache::new());
         let _refresher = Refresher::spawn(enricher.clone(), cache.clone());
-        Self { enricher, cache, _refresher }
+        let nudges = Arc::new(Nudges::default());
+        let _nudger = Nudger::spawn(enricher.clone(), cache.clone(), nudges.clone());
+        Self { enricher, cache, nudges, _refresher, _nudger }
     }
 
     /// The policy in use.
@@ -114,6 +119,13 @@ impl Sessions {
     /// cannot write its now outdated result (SPEC D7). The next `list_cached` reads the disk.
     pub fn invalidate(&self) {
         self.cache.invalidate();
+    }
+
+    /// The agent of `key` reported something (its events file changed): its activity is probed
+    /// again at once and its view in the `list_cached` snapshot replaced, which `snapshots`
+    /// announces. Cheap and synchronous, so the file watcher's thread can call it.
+    pub fn nudge(&self, key: SessionKey) {
+        self.nudges.nudge(key);
     }
 
     /// A receiver whose value changes each time a background pass writes a new `list_cached`

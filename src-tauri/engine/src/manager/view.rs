@@ -7,7 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::ids::{ProjectId, SessionId};
-use crate::probe::{ActivitySource, AgentInfo};
+use crate::probe::{ActivitySource, AgentInfo, Confidence};
 use crate::session::{Activity, SessionRecord};
 use crate::store::StoreWarning;
 
@@ -73,6 +73,13 @@ pub struct LiveFields {
     pub activity: Option<Activity>,
     /// Where the activity came from, when a probe answered.
     pub activity_source: Option<ActivitySource>,
+    /// What the activity is about ("waiting for permission to run `cargo test`").
+    pub activity_detail: Option<String>,
+    /// How far the activity can be trusted.
+    pub activity_confidence: Option<Confidence>,
+    /// When the evidence behind the activity appeared (the UI shows "12 s ago").
+    #[ts(type = "string | null")]
+    pub activity_since: Option<DateTime<Utc>>,
     /// When the agent last did something, if its files say.
     #[ts(type = "string | null")]
     pub last_activity_at: Option<DateTime<Utc>>,

@@ -8,6 +8,7 @@
 //! other name is a custom agent run with the `shell` adapter.
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 
 use crate::config::{AgentConfig, Config};
 
@@ -72,6 +73,42 @@ pub enum LaunchMode<'a> {
     },
 }
 
+/// How the agent reports its events to Grove (see `agent_hooks`): words added after its command
+/// on every launch, fresh or resumed, because agents do not remember them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HookWiring {
+    /// Claude Code: the Grove-owned `--settings` file with its hooks.
+    pub claude_settings: Option<PathBuf>,
+    /// Codex: the `-c notify=[...]` override.
+    pub codex_notify: Option<String>,
+    /// Aider: the `--notifications-command`.
+    pub aider_command: Option<String>,
+}
+
+impl HookWiring {
+    fn words(&self, adapter: Adapter) -> Vec<OsString> {
+        match adapter {
+            Adapter::ClaudeCode => self.claude_settings.iter().flat_map(|p| ["--settings".into(), p.into()]).collect(),
+            Adapter::Codex => self.codex_notify.iter().flat_map(|n| ["-c".into(), n.into()]).collect(),
+            Adapter::Aider => self
+                .aider_command
+                .iter()
+                .flat_map(|c| ["--notifications".into(), "--notifications-command".into(), c.into()])
+                .collect(),
+            Adapter::Shell => Vec::new(),
+        }
+    }
+}
+
+/// The program that runs agent `agent` under `config` (its `[agents]` command, else the
+/// built-in default), before any argument.
+pub fn agent_program(config: &Config, agent: &str) -> OsString {
+    match config.agents.get(agent) {
+        Some(c) => c.command.clone().into_os_string(),
+        None => OsString::from(Adapter::for_agent(agent).default_command()),
+    }
+}
+
 /// Everything needed to start the agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LaunchPlan {
@@ -97,12 +134,14 @@ pub enum LaunchError {
     UnknownAgent(String),
 }
 
-/// Builds the launch of agent `agent` under `config`. `new_session_id` is called only when
-/// Grove must choose the agent's session id (a fresh Claude), so tests can pass a fixed one.
+/// Builds the launch of agent `agent` under `config`, with `wiring` telling it how to report
+/// its events. `new_session_id` is called only when Grove must choose the agent's session id (a
+/// fresh Claude), so tests can pass a fixed one.
 pub fn plan_launch(
     config: &Config,
     agent: &str,
     mode: LaunchMode<'_>,
+    wiring: &HookWiring,
     new_session_id: impl FnOnce() -> String,
 ) -> Result<LaunchPlan, LaunchError> {
     if !config.has_agent(agent) {
@@ -116,6 +155,7 @@ pub fn plan_launch(
         }
         None => vec![OsString::from(adapter.default_command())],
     };
+    argv.extend(wiring.words(adapter));
     let env = declared.map(|c| c.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
     let mut plan = LaunchPlan { argv: Vec::new(), env, agent_session_id: None, resumed: false, paste_prompt: None };
 
@@ -213,7 +253,9 @@ mod tests {
             ("resumer", None, &["/bin/tool", "run"], None, None),
         ];
         for (agent, prompt, expected, session, paste) in cases {
-            let plan = plan_launch(&config(), agent, LaunchMode::Fresh { prompt }, || UUID.into()).unwrap();
+            let plan =
+                plan_launch(&config(), agent, LaunchMode::Fresh { prompt }, &HookWiring::default(), || UUID.into())
+                    .unwrap();
             assert_eq!(argv(&plan), expected, "fresh argv of {agent} with prompt {prompt:?}");
             assert_eq!(plan.agent_session_id.as_deref(), session, "session id of {agent}");
             assert_eq!(plan.paste_prompt.as_deref(), paste, "pasted prompt of {agent}");
@@ -235,8 +277,14 @@ mod tests {
             ("echoer", Some("s9"), &["sh", "-c", "echo ready; cat"], false),
         ];
         for (agent, id, expected, resumed) in cases {
-            let plan =
-                plan_launch(&config(), agent, LaunchMode::Resume { agent_session_id: id }, || UUID.into()).unwrap();
+            let plan = plan_launch(
+                &config(),
+                agent,
+                LaunchMode::Resume { agent_session_id: id },
+                &HookWiring::default(),
+                || UUID.into(),
+            )
+            .unwrap();
             assert_eq!(argv(&plan), expected, "resume argv of {agent} with id {id:?}");
             assert_eq!(plan.resumed, resumed, "{agent} with id {id:?}: resumed?");
             assert_eq!(plan.paste_prompt, None, "{agent}: a restore never replays the first prompt");
@@ -245,9 +293,13 @@ mod tests {
 
     #[test]
     fn config_env_is_passed_and_unknown_agents_are_refused() {
-        let plan = plan_launch(&config(), "echoer", LaunchMode::Fresh { prompt: None }, String::new).unwrap();
+        let plan =
+            plan_launch(&config(), "echoer", LaunchMode::Fresh { prompt: None }, &HookWiring::default(), String::new)
+                .unwrap();
         assert_eq!(plan.env, [("MODE".to_owned(), "test".to_owned())], "env from [agents.echoer]");
-        let err = plan_launch(&config(), "nope", LaunchMode::Fresh { prompt: None }, String::new).unwrap_err();
+        let err =
+            plan_launch(&config(), "nope", LaunchMode::Fresh { prompt: None }, &HookWiring::default(), String::new)
+                .unwrap_err();
         assert_eq!(err, LaunchError::UnknownAgent("nope".into()));
     }
 }

@@ -17,6 +17,7 @@
 //! (starting and ending tmux sessions and processes), `tmux`, `git`, `process`, `files` and
 //! `command` (bounded child processes).
 
+mod agent_hooks;
 mod command;
 mod error;
 mod files;
@@ -37,6 +38,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+pub use agent_hooks::{
+    ClaudeVersion, aider_notifications_command, claude_hook_events, claude_settings, codex_notify_override,
+    codex_user_notify, parse_claude_version, shell_quote,
+};
 pub use command::{CommandError, CommandOutput};
 pub use error::{Cause, OpError, OpKind, OpStep, SpawnError, SpawnStep};
 pub use files::prompt_file;
@@ -46,7 +51,9 @@ pub use fleet::{
 };
 pub use git::GIT_TIMEOUT;
 pub use kill::{KillOptions, KillOutcome};
-pub use launch::{AGENT_SESSION_ID_PLACEHOLDER, Adapter, LaunchError, LaunchMode, LaunchPlan, plan_launch};
+pub use launch::{
+    AGENT_SESSION_ID_PLACEHOLDER, Adapter, HookWiring, LaunchError, LaunchMode, LaunchPlan, agent_program, plan_launch,
+};
 pub use process::KILL_STEP;
 pub use send::SendOutcome;
 pub use spawn::{POST_CREATE_TIMEOUT, SpawnObserver, SpawnRequest};
@@ -57,6 +64,14 @@ use crate::config::Config;
 use crate::ids::{ProjectId, SessionId};
 use crate::session::SessionRecord;
 use crate::store::{Store, StoreError};
+
+/// The running executable when it is the `grove` binary (the app or its CLI), which has the
+/// `hook` subcommand; other programs embedding the engine (tests, benchmarks) have none.
+fn grove_binary() -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let stem = exe.file_stem()?.to_string_lossy().into_owned();
+    (stem == "grove").then_some(exe)
+}
 
 /// The longest prompt or message, in characters (SPEC F2, §J): longer text is refused rather
 /// than cut, so an agent never works from half a message.
@@ -75,6 +90,9 @@ pub struct Ops {
     store: Store,
     config: Arc<Config>,
     tmux: Tmux,
+    /// The `grove` binary agents run to report events (`grove hook`); `None`: agents are started
+    /// without hooks and their state comes from transcripts and screens only.
+    hook_program: Option<std::path::PathBuf>,
     fail_at: Option<SpawnStep>,
     now: fn() -> DateTime<Utc>,
 }
@@ -89,7 +107,14 @@ impl Ops {
     /// Operations on `store`'s home with `config`, using tmux from `PATH` on the home's socket.
     pub fn new(store: Store, config: Config) -> Self {
         let tmux = Tmux::for_home(store.home());
-        Self { store, config: Arc::new(config), tmux, fail_at: None, now: Utc::now }
+        Self { store, config: Arc::new(config), tmux, hook_program: grove_binary(), fail_at: None, now: Utc::now }
+    }
+
+    /// The same operations with agents reporting their events through `program hook <agent>`
+    /// (`None`: no hooks). By default the running binary, when it is `grove`.
+    pub fn with_hook_program(mut self, program: Option<std::path::PathBuf>) -> Self {
+        self.hook_program = program;
+        self
     }
 
     /// The same operations running `program` as the tmux client (a full path, or a wrapper in

@@ -47,12 +47,14 @@ impl Ops {
             self.stop_runtime(&handle).await.map_err(|c| fail(OpStep::Runtime, c))?;
         }
         let mode = LaunchMode::Resume { agent_session_id: record.agent_session_id.as_deref() };
-        let plan = plan_launch(&self.config, &record.agent, mode, || uuid::Uuid::new_v4().to_string())
+        let wiring = self.hook_wiring(&record.agent).await;
+        let plan = plan_launch(&self.config, &record.agent, mode, &wiring, || uuid::Uuid::new_v4().to_string())
             .map_err(|e| fail(OpStep::Runtime, e.into()))?;
         let prompt = prompt_file(self.store.home(), &record.project_id, &record.id);
         let launch = Launch {
             session: &record.id,
             project: &record.project_id,
+            agent: &record.agent,
             cwd: &record.worktree,
             plan: &plan,
             prompt_file: prompt.exists().then_some(prompt.as_path()),

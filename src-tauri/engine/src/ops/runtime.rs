@@ -8,6 +8,7 @@ use super::error::Cause;
 use super::files::MessageFile;
 use super::launch::LaunchPlan;
 use super::{Ops, PROJECT_ENV, PROMPT_FILE_ENV, SESSION_ENV, process};
+use crate::events::{self, LAUNCH_EVENT};
 use crate::home::HOME_ENV;
 use crate::ids::{ProjectId, SessionId};
 use crate::session::{RuntimeHandle, RuntimeKind};
@@ -18,6 +19,8 @@ pub(crate) struct Launch<'a> {
     pub session: &'a SessionId,
     /// Its project.
     pub project: &'a ProjectId,
+    /// The agent's name, for the launch marker in its events file.
+    pub agent: &'a str,
     /// The worktree the agent works in.
     pub cwd: &'a Path,
     /// The agent's argv and environment.
@@ -43,6 +46,12 @@ impl Ops {
             env.push((PROMPT_FILE_ENV.to_owned(), file.display().to_string()));
         }
         env.extend(launch.plan.env.iter().cloned());
+        // Before the agent starts, so every event of this run comes after the marker.
+        let marked = events::mark(home, launch.project, launch.session, launch.agent, LAUNCH_EVENT, (self.now)());
+        if let Err(e) = marked {
+            // The agent runs without a clean slate of events: an old wait may show until it reports.
+            tracing::warn!(session = %launch.session, "could not mark the launch in the events file: {e}");
+        }
         match launch.kind {
             RuntimeKind::Tmux => {
                 self.tmux.new_session(launch.session, launch.cwd, &env, &launch.plan.argv).await?;

@@ -5,6 +5,7 @@
 use super::error::{Cause, OpError, OpKind, OpStep};
 use super::runtime::takes_paste;
 use super::{Ops, check_length};
+use crate::events::{self, INPUT_EVENT};
 use crate::ids::SessionId;
 use crate::session::{is_restorable, is_terminal};
 
@@ -45,6 +46,12 @@ impl Ops {
             ));
         }
         self.paste(session, message).await.map_err(|c| fail(OpStep::Deliver, c))?;
+        // The answer to a waiting prompt, as far as Grove can tell: the watcher sees this line and
+        // the session's state is read again at once (SPEC I0: progress clears a wait).
+        let home = self.store.home();
+        if let Err(e) = events::mark(home, &record.project_id, session, &record.agent, INPUT_EVENT, (self.now)()) {
+            tracing::debug!(session = %session, "could not note the input in the events file: {e}");
+        }
         Ok(SendOutcome { restored })
     }
 }

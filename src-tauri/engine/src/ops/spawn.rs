@@ -152,7 +152,8 @@ impl Ops {
         }
 
         self.enter(progress, SpawnStep::Runtime)?;
-        let plan = plan_launch(&self.config, &agent, LaunchMode::Fresh { prompt: task.as_deref() }, || {
+        let wiring = self.hook_wiring(&agent).await;
+        let plan = plan_launch(&self.config, &agent, LaunchMode::Fresh { prompt: task.as_deref() }, &wiring, || {
             uuid::Uuid::new_v4().to_string()
         })?;
         let kind = match project.runtime {
@@ -162,6 +163,7 @@ impl Ops {
         let launch = Launch {
             session: &id,
             project: &project.id,
+            agent: &agent,
             cwd: &worktree,
             plan: &plan,
             prompt_file: prompt_path.as_deref(),

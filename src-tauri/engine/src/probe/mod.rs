@@ -69,6 +69,23 @@ pub enum ActivitySource {
     Pane,
     /// Age of the terminal's last output (the `shell` adapter).
     Output,
+    /// Grove sent the agent input after it asked (`grove send`): the answer, until the agent or
+    /// its screen says otherwise.
+    Input,
+}
+
+/// How far an activity reading can be trusted (SPEC I0): the agent's own report, or a pane that
+/// confirms it, is `high`; a transcript read or a screen seen alone is `medium`; output age is a
+/// guess, `low`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// The agent said so, or two layers agree.
+    High,
+    /// One indirect layer says so.
+    Medium,
+    /// Inferred from timing alone.
+    Low,
 }
 
 /// What an agent adapter read from the agent's own files (cheap: tail only).
@@ -87,6 +104,16 @@ pub struct AgentActivity {
     pub agent_session_id: Option<String>,
     /// The last error the agent reported, when the activity is `blocked`.
     pub error: Option<String>,
+    /// What the activity is about, for a person: "waiting for permission to run `cargo test`".
+    pub detail: Option<String>,
+    /// How far the reading can be trusted.
+    pub confidence: Confidence,
+    /// When the deciding evidence appeared (the hook event, the transcript entry, the screen).
+    #[ts(type = "string | null")]
+    pub evidence_at: Option<DateTime<Utc>>,
+    /// The agent itself reported `agent_session_id` as its current session (a hook; it changes on
+    /// `/clear`), so it replaces the recorded one instead of only filling a gap.
+    pub session_rebound: bool,
 }
 
 /// Expensive agent facts (SPEC D9): read on every 4th background pass and on fresh reads.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::{AgentActivity, TailReader, blocking, by_age, decay_ready, io_failed, modified_at, summary_line};
-use crate::probe::{ActivitySource, AgentInfo, AgentProbe, ProbeError, ProbeFuture};
+use crate::probe::{ActivitySource, AgentInfo, AgentProbe, Confidence, ProbeError, ProbeFuture};
 use crate::session::{Activity, SessionRecord};
 
 /// The name used in probe errors.
@@ -125,6 +125,10 @@ impl AgentProbe for AiderProbe {
                 last_activity_at: last_at,
                 agent_session_id: None,
                 error,
+                detail: None,
+                confidence: Confidence::Medium,
+                evidence_at: None,
+                session_rebound: false,
             })
         })
     }

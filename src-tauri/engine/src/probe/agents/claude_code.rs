@@ -16,7 +16,7 @@ use super::{
     AgentActivity, Tail, TailReader, TranscriptPaths, blocking, by_age, decay_ready, io_failed, modified_at,
     summary_line,
 };
-use crate::probe::{ActivitySource, AgentInfo, AgentProbe, ProbeError, ProbeFuture};
+use crate::probe::{ActivitySource, AgentInfo, AgentProbe, Confidence, ProbeError, ProbeFuture};
 use crate::session::{Activity, SessionRecord};
 
 /// The name used in probe errors.
@@ -237,6 +237,10 @@ impl AgentProbe for ClaudeCodeProbe {
                     last_activity_at: None,
                     agent_session_id: session.agent_session_id.clone(),
                     error: None,
+                    detail: None,
+                    confidence: Confidence::Medium,
+                    evidence_at: None,
+                    session_rebound: false,
                 });
             };
             let entries = parse_lines(&read.tail.lines);
@@ -254,6 +258,10 @@ impl AgentProbe for ClaudeCodeProbe {
                 last_activity_at: last_at,
                 agent_session_id,
                 error,
+                detail: None,
+                confidence: Confidence::Medium,
+                evidence_at: None,
+                session_rebound: false,
             })
         })
     }

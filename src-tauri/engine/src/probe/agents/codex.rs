@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::{
     AgentActivity, TailReader, TranscriptPaths, blocking, by_age, decay_ready, io_failed, modified_at, summary_line,
 };
-use crate::probe::{ActivitySource, AgentInfo, AgentProbe, ProbeError, ProbeFuture};
+use crate::probe::{ActivitySource, AgentInfo, AgentProbe, Confidence, ProbeError, ProbeFuture};
 use crate::session::{Activity, SessionRecord};
 
 /// The name used in probe errors.
@@ -221,6 +221,10 @@ impl AgentProbe for CodexProbe {
                     last_activity_at: None,
                     agent_session_id: session.agent_session_id.clone(),
                     error: None,
+                    detail: None,
+                    confidence: Confidence::Medium,
+                    evidence_at: None,
+                    session_rebound: false,
                 });
             };
             let last_at = lines.iter().filter_map(timestamp).max().or_else(|| modified_at(modified));
@@ -231,6 +235,10 @@ impl AgentProbe for CodexProbe {
                 last_activity_at: last_at,
                 agent_session_id: Some(id),
                 error,
+                detail: None,
+                confidence: Confidence::Medium,
+                evidence_at: None,
+                session_rebound: false,
             })
         })
     }

@@ -1,12 +1,15 @@
 //! Agent adapters (SPEC I1-I4): each reads what its agent writes (transcript, chat history, pane
-//! output age) and classifies the agent's activity. Hooks and pane scrapes are later layers (I0);
-//! a transcript alone cannot tell a permission prompt from a running tool, and the adapters say so
-//! where it matters.
+//! output age) and classifies the agent's activity. A transcript alone cannot tell a permission
+//! prompt from a running tool, so the built-in agents' adapters are wrapped in the event and
+//! screen layers of SPEC I0 ([`layers`]).
 
 mod aider;
 mod claude_code;
 mod claude_usage;
 mod codex;
+pub mod hooks;
+pub mod layers;
+pub mod pane;
 mod paths;
 mod shell;
 mod tail;
@@ -20,11 +23,14 @@ use chrono::{DateTime, TimeDelta, Utc};
 pub use aider::AiderProbe;
 pub use claude_code::{ClaudeCodeProbe, encode_claude_project_dir};
 pub use codex::CodexProbe;
+pub use layers::Layered;
+pub use pane::{PaneBatcher, PaneCapture, PaneVerdict, TmuxPanes};
 pub use paths::TranscriptPaths;
 pub use shell::{LastOutput, ShellProbe, TmuxLastOutput};
 pub use tail::{TAIL_BYTES, Tail, TailReader};
 
 use super::{AgentActivity, AgentInfo, AgentProbe, ProbeError, ProbeFuture};
+use crate::home::GroveHome;
 use crate::session::{Activity, SessionRecord};
 
 /// Activity within this window counts as `active` (SPEC A4).
@@ -83,6 +89,20 @@ impl AgentAdapters {
             codex: Arc::new(CodexProbe::new(dirs.codex_home.clone(), tail.clone())),
             aider: Arc::new(AiderProbe::new(tail)),
             shell: Arc::new(ShellProbe::new(output)),
+        }
+    }
+
+    /// The same adapters with the built-in agents' wrapped in the event and screen layers (SPEC
+    /// I0): events from the sessions' files under `home`, screens through `panes`.
+    pub fn layered(self, home: &GroveHome, tail: Arc<TailReader>, panes: Arc<PaneBatcher>) -> Self {
+        let wrap = |agent: &'static str, probe: Arc<dyn AgentProbe>| -> Arc<dyn AgentProbe> {
+            Arc::new(Layered::new(agent, probe, home.clone(), tail.clone(), panes.clone()))
+        };
+        Self {
+            claude_code: wrap("claude-code", self.claude_code),
+            codex: wrap("codex", self.codex),
+            aider: wrap("aider", self.aider),
+            shell: self.shell,
         }
     }
 

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use super::{AgentActivity, by_age};
 use crate::home::GroveHome;
 use crate::probe::child::run_probe;
-use crate::probe::{ActivitySource, AgentInfo, AgentProbe, ProbeError, ProbeFuture};
+use crate::probe::{ActivitySource, AgentInfo, AgentProbe, Confidence, ProbeError, ProbeFuture};
 use crate::session::{RuntimeKind, SessionRecord};
 
 /// The name used in probe errors.
@@ -113,6 +113,10 @@ impl AgentProbe for ShellProbe {
                 last_activity_at: last,
                 agent_session_id: None,
                 error: None,
+                detail: None,
+                confidence: Confidence::Low,
+                evidence_at: None,
+                session_rebound: false,
             })
         })
     }

@@ -9,7 +9,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use grove_engine::feed::{FeedOptions, FeedSession};
 use grove_engine::manager::{Enrichment, Probes};
-use grove_engine::probe::{ActivitySource, AgentActivity, AgentInfo, AgentProbe, Liveness, ProbeFuture, RuntimeProbe};
+use grove_engine::probe::{
+    ActivitySource, AgentActivity, AgentInfo, AgentProbe, Confidence, Liveness, ProbeFuture, RuntimeProbe,
+};
 use grove_engine::session::{
     Activity, AttentionLevel, RuntimeHandle, RuntimeKind, RuntimeReason, RuntimeState, SessionReason, SessionRecord,
     SessionState,
@@ -42,6 +44,10 @@ impl AgentProbe for Agent {
                 last_activity_at: Some(now),
                 agent_session_id: None,
                 error: None,
+                detail: None,
+                confidence: Confidence::High,
+                evidence_at: Some(now),
+                session_rebound: false,
             })
         })
     }
@@ -117,6 +123,10 @@ impl AgentProbe for CountingAgent {
                 last_activity_at: Some(now),
                 agent_session_id: None,
                 error: None,
+                detail: None,
+                confidence: Confidence::High,
+                evidence_at: Some(now),
+                session_rebound: false,
             })
         })
     }

@@ -13,7 +13,7 @@ use grove_engine::home::GroveHome;
 use grove_engine::ids::{ProjectId, SessionId};
 use grove_engine::manager::{EnrichmentPolicy, Probes, Sessions};
 use grove_engine::probe::{
-    ActivitySource, AgentActivity, AgentInfo, AgentProbe, Liveness, ProbeError, ProbeFuture, RuntimeProbe,
+    ActivitySource, AgentActivity, AgentInfo, AgentProbe, Confidence, Liveness, ProbeError, ProbeFuture, RuntimeProbe,
 };
 use grove_engine::session::{
     Activity, Lifecycle, RECORD_VERSION, RuntimeHandle, RuntimeKind, RuntimeReason, RuntimeState, SessionKind,
@@ -176,6 +176,10 @@ impl AgentProbe for FakeAgent {
             last_activity_at: Some(now),
             agent_session_id: Some(AGENT_SESSION_ID.into()),
             error: None,
+            detail: None,
+            confidence: Confidence::High,
+            evidence_at: Some(now),
+            session_rebound: false,
         }))
     }
 

@@ -1,0 +1,126 @@
+//! Targeted refreshes (SPEC I0): when an agent reports an event (its events file grew), only that
+//! session's activity is probed again, at once, and its view replaced in the `list_cached`
+//! snapshot, so "needs you" reaches the dashboard within the coalescing window instead of at the
+//! next pass (which a storm of writes may hold back by seconds, and which would probe every
+//! session to learn about one).
+//!
+//! Sessions shown as waiting are also read again every [`RECHECK_WAITING`]: an answer typed
+//! straight into the agent's terminal produces no event until the tool finishes, and only the
+//! screen shows the dialog has gone. Nothing else is read on a timer.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{Notify, oneshot, watch};
+use tokio::time::{Duration, Instant, sleep_until};
+
+use super::cache::Cache;
+use super::enrich::Enricher;
+use super::view::{SessionKey, SessionView};
+use crate::session::Activity;
+
+/// How often sessions shown as waiting for the user are read again.
+pub const RECHECK_WAITING: Duration = Duration::from_secs(2);
+
+/// Sessions to refresh, with when their news arrived. A map, not a queue: a burst of events from
+/// one session is one refresh.
+#[derive(Debug, Default)]
+pub(crate) struct Nudges {
+    pending: Mutex<HashMap<SessionKey, Instant>>,
+    wake: Notify,
+}
+
+impl Nudges {
+    /// `key`'s agent reported something just now. Cheap and synchronous: called from the file
+    /// watcher's thread.
+    pub fn nudge(&self, key: SessionKey) {
+        let now = Instant::now();
+        self.pending.lock().unwrap_or_else(|p| p.into_inner()).entry(key).or_insert(now);
+        self.wake.notify_one();
+    }
+
+    fn take(&self) -> HashMap<SessionKey, Instant> {
+        std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+/// Owns the task; dropping it stops the task.
+#[derive(Debug)]
+pub(crate) struct Nudger {
+    _stop: oneshot::Sender<()>,
+}
+
+impl Nudger {
+    /// Starts the task on the current runtime.
+    pub fn spawn(enricher: Arc<Enricher>, cache: Arc<Cache>, nudges: Arc<Nudges>) -> Self {
+        let (stop, stopped) = oneshot::channel();
+        tokio::spawn(run(enricher, cache, nudges, stopped));
+        Self { _stop: stop }
+    }
+}
+
+async fn run(enricher: Arc<Enricher>, cache: Arc<Cache>, nudges: Arc<Nudges>, mut stopped: oneshot::Receiver<()>) {
+    let mut landed: watch::Receiver<u64> = cache.subscribe();
+    let mut recheck_at: Option<Instant> = None;
+    loop {
+        let waiting = waiting_sessions(&cache);
+        if waiting.is_empty() {
+            recheck_at = None;
+        } else {
+            recheck_at.get_or_insert_with(|| Instant::now() + RECHECK_WAITING);
+        }
+        tokio::select! {
+            _ = &mut stopped => return,
+            () = nudges.wake.notified() => {}
+            changed = landed.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                continue; // a new snapshot: count its waiting sessions again
+            }
+            () = sleep_until(recheck_at.unwrap_or_else(Instant::now)), if recheck_at.is_some() => {
+                recheck_at = None;
+                let now = Instant::now();
+                let mut pending = nudges.pending.lock().unwrap_or_else(|p| p.into_inner());
+                for key in waiting {
+                    pending.entry(key).or_insert(now);
+                }
+            }
+        }
+        let due = nudges.take();
+        if due.is_empty() {
+            continue;
+        }
+        tokio::select! {
+            _ = &mut stopped => return,
+            () = refresh(&enricher, &cache, due) => {}
+        }
+        // Our own replacement bumped `landed`; it is not news.
+        landed.mark_unchanged();
+    }
+}
+
+/// Probes the `due` sessions found in the snapshot and puts their new views in it. Sessions not in
+/// the snapshot (new, or no snapshot yet) are left to the pass that the disk change requests.
+async fn refresh(enricher: &Arc<Enricher>, cache: &Cache, due: HashMap<SessionKey, Instant>) {
+    let Some((generation, list)) = cache.current() else { return };
+    let deadline = Instant::now() + enricher.policy.detail_deadline;
+    let mut tasks = tokio::task::JoinSet::new();
+    for view in list.sessions.iter().filter(|v| due.contains_key(&v.key())) {
+        let (enricher, record, since) = (enricher.clone(), view.record.clone(), due[&view.key()]);
+        tasks.spawn(async move { enricher.enrich_since(record, deadline, since).await });
+    }
+    let mut views: Vec<SessionView> = Vec::with_capacity(tasks.len());
+    while let Some(done) = tasks.join_next().await {
+        views.push(done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())));
+    }
+    if !views.is_empty() && !cache.replace(generation, views) {
+        tracing::debug!("a targeted refresh was outdated by a mutation; the next pass brings it");
+    }
+}
+
+/// The sessions the snapshot shows as waiting for the user.
+fn waiting_sessions(cache: &Cache) -> Vec<SessionKey> {
+    let Some((_, list)) = cache.current() else { return Vec::new() };
+    list.sessions.iter().filter(|v| v.live.activity == Some(Activity::WaitingInput)).map(SessionView::key).collect()
+}
