@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use hook::{HookEnv, HookError, HookInput, record_hook};
+pub use hook::{HookEnv, HookError, HookInput, event_of, record_hook};
 pub use log::{EVENTS_ROTATE_BYTES, append, mark, since_launch};
 pub use slim::{MAX_LINE_BYTES, slim_payload};
 
