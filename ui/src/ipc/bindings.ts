@@ -3,7 +3,7 @@
 
 export type Activity = "active" | "ready" | "idle" | "waiting_input" | "blocked" | "exited" | "unknown";
 
-export type ActivitySource = "process" | "hook" | "transcript" | "pane" | "output";
+export type ActivitySource = "process" | "hook" | "transcript" | "pane" | "output" | "input";
 
 export type AgentInfo = { 
 /**
@@ -243,6 +243,18 @@ activity: Activity | null,
  * Where the activity came from, when a probe answered.
  */
 activitySource: ActivitySource | null, 
+/**
+ * What the activity is about ("waiting for permission to run `cargo test`").
+ */
+activityDetail: string | null, 
+/**
+ * How far the activity can be trusted.
+ */
+activityConfidence: Confidence | null, 
+/**
+ * When the evidence behind the activity appeared (the UI shows "12 s ago").
+ */
+activitySince: string | null, 
 /**
  * When the agent last did something, if its files say.
  */
