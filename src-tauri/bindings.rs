@@ -59,6 +59,7 @@ pub fn typescript() -> String {
         grove_engine::manager::Enrichment,
         grove_engine::probe::AgentInfo,
         grove_engine::probe::ActivitySource,
+        grove_engine::probe::Confidence,
         grove_engine::session::SessionRecord,
         grove_engine::session::SessionKind,
         grove_engine::session::RuntimeKind,

@@ -39,6 +39,8 @@ demo: boolean, };
 
 export type AttentionLevel = "done" | "merge" | "respond" | "review" | "pending" | "working";
 
+export type Confidence = "high" | "medium" | "low";
+
 export type ConfigError = { 
 /**
  * The file the problem is in.
