@@ -55,6 +55,7 @@ impl Feed {
             (None, None)
         };
         let shared = Shared::new(FeedState::default(), options.subscriber_capacity);
+        let landed = sessions.snapshots();
         let mut pump = Pump {
             sessions,
             home,
@@ -67,6 +68,7 @@ impl Feed {
             reading: Streak::new("reading the session store"),
             last_pass: None,
             pass_at: None,
+            landed,
         };
         pump.first_reading().await;
         let (stop, stopped) = oneshot::channel();

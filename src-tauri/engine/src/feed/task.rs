@@ -45,6 +45,9 @@ pub(crate) struct Pump {
     pub last_pass: Option<Instant>,
     /// When a pass held back by [`FeedOptions::pass_gap`] is due.
     pub pass_at: Option<Instant>,
+    /// Enrichment snapshots landing, subscribed before the first reading so that a pass landing
+    /// between that reading and the task's start is not missed.
+    pub landed: watch::Receiver<u64>,
 }
 
 /// What one round must read.
@@ -76,8 +79,7 @@ impl Pump {
 
     /// Runs rounds until `stop` fires or is dropped.
     pub async fn run(mut self, mut stop: oneshot::Receiver<()>) {
-        let mut snapshots = self.sessions.snapshots();
-        snapshots.mark_unchanged();
+        let mut snapshots = self.landed.clone();
         let mut config_open = true;
         let mut window = Window::new(self.options.coalesce, self.options.coalesce_max);
         let mut due = Due::default();

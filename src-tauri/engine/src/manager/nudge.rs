@@ -22,6 +22,9 @@ use crate::session::Activity;
 /// How often sessions shown as waiting for the user are read again.
 pub const RECHECK_WAITING: Duration = Duration::from_secs(2);
 
+/// How long news for a session missing from the snapshot is kept.
+const DEFER_AT_MOST: Duration = Duration::from_secs(60);
+
 /// Sessions to refresh, with when their news arrived. A map, not a queue: a burst of events from
 /// one session is one refresh.
 #[derive(Debug, Default)]
@@ -62,6 +65,9 @@ impl Nudger {
 async fn run(enricher: Arc<Enricher>, cache: Arc<Cache>, nudges: Arc<Nudges>, mut stopped: oneshot::Receiver<()>) {
     let mut landed: watch::Receiver<u64> = cache.subscribe();
     let mut recheck_at: Option<Instant> = None;
+    // News for sessions the snapshot could not take yet (none, outdated, or without them): kept
+    // for the next snapshot, which may itself have been read before the news.
+    let mut deferred: HashMap<SessionKey, Instant> = HashMap::new();
     loop {
         let waiting = waiting_sessions(&cache);
         if waiting.is_empty() {
@@ -76,7 +82,15 @@ async fn run(enricher: Arc<Enricher>, cache: Arc<Cache>, nudges: Arc<Nudges>, mu
                 if changed.is_err() {
                     return;
                 }
-                continue; // a new snapshot: count its waiting sessions again
+                if deferred.is_empty() {
+                    continue; // a new snapshot: count its waiting sessions again
+                }
+                // A session that never shows up (its record deleted) is not waited for forever.
+                deferred.retain(|_, since| since.elapsed() < DEFER_AT_MOST);
+                let mut pending = nudges.pending.lock().unwrap_or_else(|p| p.into_inner());
+                for (key, since) in deferred.drain() {
+                    pending.entry(key).or_insert(since);
+                }
             }
             () = sleep_until(recheck_at.unwrap_or_else(Instant::now)), if recheck_at.is_some() => {
                 recheck_at = None;
@@ -93,30 +107,43 @@ async fn run(enricher: Arc<Enricher>, cache: Arc<Cache>, nudges: Arc<Nudges>, mu
         }
         tokio::select! {
             _ = &mut stopped => return,
-            () = refresh(&enricher, &cache, due) => {}
+            missed = refresh(&enricher, &cache, due) => deferred.extend(missed),
         }
-        // Our own replacement bumped `landed`; it is not news.
-        landed.mark_unchanged();
+        if deferred.is_empty() {
+            // Our own replacement bumped `landed`; it is not news. With news deferred, any new
+            // snapshot (ours included) is a chance to place it.
+            landed.mark_unchanged();
+        }
     }
 }
 
-/// Probes the `due` sessions found in the snapshot and puts their new views in it. Sessions not in
-/// the snapshot (new, or no snapshot yet) are left to the pass that the disk change requests.
-async fn refresh(enricher: &Arc<Enricher>, cache: &Cache, due: HashMap<SessionKey, Instant>) {
-    let Some((generation, list)) = cache.current() else { return };
+/// Probes the `due` sessions found in the snapshot and puts their new views in it. Returns the
+/// news it could not place (no snapshot yet, a session not in it, a mutation meanwhile), for the
+/// next snapshot.
+async fn refresh(
+    enricher: &Arc<Enricher>,
+    cache: &Cache,
+    mut due: HashMap<SessionKey, Instant>,
+) -> HashMap<SessionKey, Instant> {
+    let Some((generation, list)) = cache.current() else { return due };
     let deadline = Instant::now() + enricher.policy.detail_deadline;
     let mut tasks = tokio::task::JoinSet::new();
-    for view in list.sessions.iter().filter(|v| due.contains_key(&v.key())) {
-        let (enricher, record, since) = (enricher.clone(), view.record.clone(), due[&view.key()]);
+    let mut taken = HashMap::new();
+    for view in &list.sessions {
+        let Some((key, since)) = due.remove_entry(&view.key()) else { continue };
+        let (enricher, record) = (enricher.clone(), view.record.clone());
         tasks.spawn(async move { enricher.enrich_since(record, deadline, since).await });
+        taken.insert(key, since);
     }
     let mut views: Vec<SessionView> = Vec::with_capacity(tasks.len());
     while let Some(done) = tasks.join_next().await {
         views.push(done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())));
     }
     if !views.is_empty() && !cache.replace(generation, views) {
-        tracing::debug!("a targeted refresh was outdated by a mutation; the next pass brings it");
+        tracing::debug!("a targeted refresh was outdated by a mutation; it is redone on the next snapshot");
+        due.extend(taken);
     }
+    due
 }
 
 /// The sessions the snapshot shows as waiting for the user.

@@ -173,6 +173,8 @@ pub fn write_claude_settings(
     if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
         return Ok(path);
     }
+    let dir = path.parent().unwrap_or(home.root());
+    std::fs::create_dir_all(dir).map_err(|e| Cause::io("create directory", dir, e))?;
     write_atomic(&path, text.as_bytes())?;
     Ok(path)
 }

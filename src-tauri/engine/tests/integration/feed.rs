@@ -5,6 +5,7 @@
 
 mod disk;
 mod enrichment;
+mod reported;
 mod subscribers;
 mod support;
 mod timers;

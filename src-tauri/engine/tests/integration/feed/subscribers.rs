@@ -123,7 +123,7 @@ async fn dropping_the_feed_stops_it_and_ends_every_subscription() {
     let home = Home::with(&["api-1"], FeedOptions::default()).await;
     let mut sub = home.feed.subscribe();
     next(&mut sub, DELIVERY, "the snapshot").await;
-    let super::support::Home { feed, store, _dir, config: _config } = home;
+    let super::support::Home { feed, store, _dir, config: _config, sessions: _sessions } = home;
     drop(feed);
     let ended = tokio::time::timeout(DELIVERY, sub.recv()).await.expect("a dropped feed must end its subscriptions");
     assert_eq!(ended, None, "no message after the feed is gone");
