@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAge, formatSince, plural, tildify } from "./format";
+import { formatAge, formatAgo, formatSince, plural, tildify } from "./format";
 
 describe("formatAge", () => {
   it.each([
@@ -16,6 +16,22 @@ describe("formatAge", () => {
     [Number.NaN, "now"],
   ])("an age of %d ms reads %s", (ms, text) => {
     expect(formatAge(ms), `age ${ms} ms`).toBe(text);
+  });
+});
+
+describe("formatAgo", () => {
+  it.each([
+    [0, "just now"],
+    [4_999, "just now"],
+    [12_000, "12 s ago"],
+    [60_000, "1 min ago"],
+    [4 * 60_000 + 59_000, "4 min ago"],
+    [2 * 3_600_000, "2 h ago"],
+    [3 * 86_400_000, "3 d ago"],
+    [-30_000, "just now"],
+    [Number.NaN, "just now"],
+  ])("an age of %d ms reads %s", (ms, text) => {
+    expect(formatAgo(ms), `age ${ms} ms`).toBe(text);
   });
 });
 

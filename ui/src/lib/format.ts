@@ -9,13 +9,33 @@ const DAY = 24 * HOUR;
 /** Below this an age reads "now": a few seconds of clock skew should not look like activity. */
 const NOW_THRESHOLD_MS = 5 * SECOND;
 
+type AgeUnit = "s" | "m" | "h" | "d";
+
+/** The age in its largest whole unit, or null under the "now" threshold; both formats cut here. */
+function ageParts(ageMs: number): [number, AgeUnit] | null {
+  if (!Number.isFinite(ageMs) || ageMs < NOW_THRESHOLD_MS) return null;
+  if (ageMs < MINUTE) return [Math.floor(ageMs / SECOND), "s"];
+  if (ageMs < HOUR) return [Math.floor(ageMs / MINUTE), "m"];
+  if (ageMs < DAY) return [Math.floor(ageMs / HOUR), "h"];
+  return [Math.floor(ageMs / DAY), "d"];
+}
+
 /** Compact age for rows: "now", "40s", "4m", "2h", "3d". Future times (clock skew) read "now". */
 export function formatAge(ageMs: number): string {
-  if (!Number.isFinite(ageMs) || ageMs < NOW_THRESHOLD_MS) return "now";
-  if (ageMs < MINUTE) return `${Math.floor(ageMs / SECOND)}s`;
-  if (ageMs < HOUR) return `${Math.floor(ageMs / MINUTE)}m`;
-  if (ageMs < DAY) return `${Math.floor(ageMs / HOUR)}h`;
-  return `${Math.floor(ageMs / DAY)}d`;
+  const parts = ageParts(ageMs);
+  return parts === null ? "now" : `${parts[0]}${parts[1]}`;
+}
+
+const AGO_UNIT: Record<AgeUnit, string> = { s: "s", m: "min", h: "h", d: "d" };
+
+/**
+ * Spelled-out age for sentences ("12 s ago", "4 min ago"), where the compact "4m" would read as
+ * metres. Same thresholds as `formatAge`, so a row and its detail never disagree; under the "now"
+ * threshold it reads "just now".
+ */
+export function formatAgo(ageMs: number): string {
+  const parts = ageParts(ageMs);
+  return parts === null ? "just now" : `${parts[0]} ${AGO_UNIT[parts[1]]} ago`;
 }
 
 /** "1 session", "3 sessions". */

@@ -30,6 +30,9 @@ export interface SessionSpec {
   pr?: { state?: PrState; reason?: PrReason; number?: number | null; url?: string | null };
   runtime?: RuntimeState;
   activity?: Activity | null;
+  /** What the activity is about ("waiting for permission to run `cargo test`"). */
+  activityDetail?: string | null;
+  agentError?: string | null;
   enrichment?: Enrichment;
   summary?: string | null;
 }
@@ -77,8 +80,11 @@ export function feedSession(spec: SessionSpec): FeedSession {
       live: {
         activity,
         activitySource: activity === null ? null : "hook",
+        activityDetail: spec.activityDetail ?? null,
+        activityConfidence: activity === null ? null : "high",
+        activitySince: activity === null ? null : T0,
         lastActivityAt: null,
-        agentError: null,
+        agentError: spec.agentError ?? null,
         info: spec.summary === undefined ? null : { summary: spec.summary, tokens: null, costUsd: null, transcript: null },
         pid: null,
       },

@@ -11,6 +11,8 @@ export interface FeedLogEntry {
   seq: number;
   kind: FeedEvent["kind"];
   keys: string[];
+  /** Each session's live activity, in the order of `keys`: when a state reached the page. */
+  activities: (string | null)[];
 }
 
 /** The arrival log is a ring: a long run must not grow memory without bound. */
@@ -26,7 +28,13 @@ declare global {
 
 /** Appends one arrival to `log`, dropping the oldest past the limit. */
 export function logArrival(log: FeedLogEntry[], event: FeedEvent, t: number, limit = FEED_LOG_LIMIT): void {
-  log.push({ t, seq: event.seq, kind: event.kind, keys: event.sessions.map(keyOfSession) });
+  log.push({
+    t,
+    seq: event.seq,
+    kind: event.kind,
+    keys: event.sessions.map(keyOfSession),
+    activities: event.sessions.map((s) => s.view.live.activity),
+  });
   if (log.length > limit) log.splice(0, log.length - limit);
 }
 

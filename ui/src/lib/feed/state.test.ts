@@ -7,6 +7,8 @@ import { ALL_DISPLAY_STATUSES, resolveState, type ResolvedState } from "./state"
 interface Case {
   attention?: AttentionLevel;
   activity?: Activity | null;
+  activityDetail?: string | null;
+  agentError?: string | null;
   enrichment?: Enrichment;
   runtime?: RuntimeState;
 }
@@ -19,6 +21,8 @@ function resolve(status: DisplayStatus, c: Case = {}): ResolvedState {
     activity: c.activity === undefined ? "active" : c.activity,
     ...(c.enrichment ? { enrichment: c.enrichment } : {}),
     ...(c.runtime ? { runtime: c.runtime } : {}),
+    activityDetail: c.activityDetail ?? null,
+    agentError: c.agentError ?? null,
   });
   return resolveState(createEntry("api/api-1", session));
 }
@@ -97,6 +101,76 @@ describe("resolveState (UI §1.5)", () => {
       for (const [activity, expected] of table) {
         expect(resolve(status, { activity }), `${status} with activity ${activity}`).toEqual(expected);
       }
+    }
+  });
+
+  it("says what a wait or a block is about (UI §1.4 reason chip)", () => {
+    const table: [DisplayStatus, AttentionLevel, Case, ResolvedState][] = [
+      [
+        "working",
+        "respond",
+        { activity: "waiting_input", activityDetail: "waiting for permission to run `cargo test`" },
+        { glyph: "needs_input", label: "permission", tone: "respond" },
+      ],
+      [
+        "working",
+        "respond",
+        { activity: "waiting_input", activityDetail: "asking a question" },
+        { glyph: "needs_input", label: "question", tone: "respond" },
+      ],
+      [
+        "pr_open",
+        "respond",
+        { activity: "waiting_input", activityDetail: "waiting for approval of its plan" },
+        { glyph: "needs_input", label: "question", tone: "respond" },
+      ],
+      [
+        "ci_failed",
+        "respond",
+        { activity: "waiting_input", activityDetail: "on screen: Do you want to proceed?" },
+        { glyph: "needs_input", label: "needs input", tone: "respond" },
+      ],
+      [
+        "working",
+        "respond",
+        { activity: "blocked", agentError: "rate_limit: You have hit your limit" },
+        { glyph: "errored", label: "blocked · rate_limit", tone: "review" },
+      ],
+      [
+        "working",
+        "respond",
+        { activity: "exited", activityDetail: "the agent's process is gone" },
+        { glyph: "errored", label: "exited unexpectedly", tone: "review" },
+      ],
+      // The record's own needs-input takes the live reason only when the probe agrees it waits.
+      [
+        "needs_input",
+        "respond",
+        { activity: "waiting_input", activityDetail: "waiting for permission to edit src/main.rs" },
+        { glyph: "needs_input", label: "permission", tone: "respond" },
+      ],
+      [
+        "needs_input",
+        "respond",
+        { activity: "blocked", agentError: "rate_limit: slow down" },
+        { glyph: "needs_input", label: "needs input", tone: "respond" },
+      ],
+      [
+        "stuck",
+        "respond",
+        { activity: "waiting_input", activityDetail: "waiting for permission to run `ls`" },
+        { glyph: "needs_input", label: "stuck", tone: "respond" },
+      ],
+      // A working agent's detail is not a reason: the healthy label stays quiet.
+      [
+        "working",
+        "working",
+        { activity: "active", activityDetail: "running `cargo test`" },
+        { glyph: "working", label: "working", tone: "working" },
+      ],
+    ];
+    for (const [status, attention, c, expected] of table) {
+      expect(resolve(status, { attention, ...c }), `${status} with ${JSON.stringify(c)}`).toEqual(expected);
     }
   });
 

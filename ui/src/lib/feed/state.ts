@@ -2,10 +2,12 @@
 // surface shows, so a row, the detail panel and the tray can never disagree. Ranked: what the
 // record says decisively (spawning, asks the user, ended) first, then merge, then live signs the
 // agent needs its human, then the PR's review states, then live activity. Live fields not known
-// yet read "checking", never "exited" or "unknown" (E5). Ages ("idle 14m") are the view's: this
-// stays pure and clock-free.
+// yet read "checking", never "exited" or "unknown" (E5). A wait or block says what it is about
+// ("permission", "blocked · rate_limit") through the same chip wording the detail panel explains.
+// Ages ("idle 14m") are the view's: this stays pure and clock-free.
 
 import type { Activity, DisplayStatus } from "../../ipc/bindings";
+import { reasonChip } from "../detail/activity";
 import type { SessionEntry } from "./entry";
 
 export type StateGlyph =
@@ -105,9 +107,22 @@ const NEEDS_HUMAN: Record<"waiting_input" | "blocked" | "exited", ResolvedState>
 
 type ResolverInput = Pick<SessionEntry, "status" | "attention" | "live" | "enrichment" | "record">;
 
+/**
+ * The label refined by what the live activity says the wait is about ("permission", "question",
+ * "blocked · rate_limit"), but only when the activity is the one `base` stands for: a record that
+ * says "needs input" while the probe says something else keeps its own word.
+ */
+function withReason(base: ResolvedState, live: ResolverInput["live"], activity: Activity): ResolvedState {
+  if (live.activity !== activity) return base;
+  const label = reasonChip(live);
+  return label === null ? base : { ...base, label };
+}
+
 export function resolveState(entry: ResolverInput): ResolvedState {
   const decided = fromRecord(entry.status);
-  if (decided !== null) return decided;
+  if (decided !== null) {
+    return entry.status === "needs_input" ? withReason(decided, entry.live, "waiting_input") : decided;
+  }
   const runtime = entry.record.lifecycle.runtime.state;
   // Terminal by runtime while the session part still says working (A3): the probe saw it end.
   if (entry.attention === "done") {
@@ -116,7 +131,9 @@ export function resolveState(entry: ResolverInput): ResolvedState {
   if (entry.status === "mergeable") return state("merge_ready", "merge ready", "merge");
   if (entry.status === "approved") return state("merge_ready", "approved", "merge");
   const activity = entry.live.activity;
-  if (activity === "waiting_input" || activity === "blocked" || activity === "exited") return NEEDS_HUMAN[activity];
+  if (activity === "waiting_input" || activity === "blocked" || activity === "exited") {
+    return withReason(NEEDS_HUMAN[activity], entry.live, activity);
+  }
   if (entry.status === "ci_failed") return state("ci_failing", "CI failing", "review");
   if (entry.status === "changes_requested") return state("changes_requested", "changes requested", "review");
   if (entry.status === "review_pending") return state("pending", "review pending", "pending");
