@@ -83,6 +83,14 @@ impl Cache {
         state.snapshot = None;
     }
 
+    /// Asks for a background pass now, unless one runs under the current generation already.
+    pub fn request_pass(&self) {
+        let state = self.lock();
+        if state.running != Some(state.generation) {
+            self.wake.notify_one();
+        }
+    }
+
     /// The current snapshot and the generation it belongs to, without requesting a refresh.
     pub fn current(&self) -> Option<(u64, Arc<SessionList>)> {
         let state = self.lock();

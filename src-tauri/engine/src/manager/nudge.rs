@@ -125,7 +125,12 @@ async fn refresh(
     cache: &Cache,
     mut due: HashMap<SessionKey, Instant>,
 ) -> HashMap<SessionKey, Instant> {
-    let Some((generation, list)) = cache.current() else { return due };
+    let Some((generation, list)) = cache.current() else {
+        // A mutation dropped the snapshot (a record was written) and the feed may hold its pass
+        // back (its pass gap): news from an agent is worth a pass now.
+        cache.request_pass();
+        return due;
+    };
     let deadline = Instant::now() + enricher.policy.detail_deadline;
     let mut tasks = tokio::task::JoinSet::new();
     let mut taken = HashMap::new();

@@ -88,10 +88,11 @@ fn read_claude(events: &[AgentEvent]) -> Option<HookReading> {
                     Some(r) if r.activity == Activity::WaitingInput => None,
                     _ => set(Activity::WaitingInput, event.str("message").map(str::to_owned), None),
                 },
-                // "waiting for your input" a minute after a turn ended: ready, never a wait.
+                // "waiting for your input" a minute after a turn ended: ready, never a wait, and
+                // not activity either (the idle clock keeps running; a failure stays shown).
                 Some("idle_prompt") => match &reading {
-                    Some(r) if r.activity == Activity::WaitingInput || r.activity == Activity::Active => None,
-                    _ => set(Activity::Ready, None, None),
+                    Some(_) => None,
+                    None => set(Activity::Ready, None, None),
                 },
                 _ => None,
             },

@@ -72,8 +72,15 @@ pub fn combine(
         (Some(h), None) => h,
         (None, Some(t)) => t,
         (Some(h), Some(t)) => {
-            let newer =
-                t.activity != Activity::Unknown && t.last_activity_at.zip(h.evidence_at).is_some_and(|(t, h)| t > h);
+            let newer = t.activity != Activity::Unknown
+                && t.last_activity_at.zip(h.evidence_at).is_some_and(|(t, h)| t > h)
+                // Another tool call finishing in parallel moves the transcript but does not
+                // answer the prompt; the answer shows in the hooks or on screen.
+                && !(h.activity == Activity::WaitingInput && t.activity == Activity::Active);
+            // A turn that failed stays failed when the agent then reports it is at its prompt
+            // (Aider rings its notifications command after a failed request too).
+            let failed = t.activity == Activity::Blocked && h.activity == Activity::Ready;
+            let newer = newer || failed;
             let last = t.last_activity_at.max(h.last_activity_at);
             let session_id = h.agent_session_id.clone().or_else(|| t.agent_session_id.clone());
             let rebound = h.session_rebound;
@@ -113,8 +120,8 @@ pub fn wants_pane(agent: &str, reading: &AgentActivity, now: DateTime<Utc>) -> b
     }
 }
 
-/// `reading` settled by what the screen shows at `now`.
-pub fn confirm(reading: AgentActivity, verdict: &PaneVerdict, now: DateTime<Utc>) -> AgentActivity {
+/// `agent`'s `reading` settled by what its screen shows at `now`.
+pub fn confirm(agent: &str, reading: AgentActivity, verdict: &PaneVerdict, now: DateTime<Utc>) -> AgentActivity {
     let waiting = reading.activity == Activity::WaitingInput;
     let fresh = reading.evidence_at.is_some_and(|at| now - at < FRESH);
     let seen = |activity, detail: Option<String>| AgentActivity {
@@ -125,8 +132,15 @@ pub fn confirm(reading: AgentActivity, verdict: &PaneVerdict, now: DateTime<Utc>
         evidence_at: Some(now),
         ..reading.clone()
     };
+    // A question on screen is strong evidence where the agent has no other way to say so (Aider),
+    // or where it explains a tool that stalled (Claude); elsewhere the wording may have changed.
+    let sure = agent == "aider" || (agent == "claude-code" && reading.activity == Activity::Active);
     match verdict {
         PaneVerdict::Waiting(_) if waiting => AgentActivity { confidence: Confidence::High, ..reading },
+        PaneVerdict::Waiting(line) if sure => AgentActivity {
+            confidence: Confidence::High,
+            ..seen(Activity::WaitingInput, Some(format!("on screen: {line}")))
+        },
         PaneVerdict::Waiting(line) => seen(Activity::WaitingInput, Some(format!("on screen: {line}"))),
         PaneVerdict::Working if waiting && !fresh => seen(Activity::Active, Some("the prompt was answered".into())),
         PaneVerdict::Working if reading.source == ActivitySource::Input => {
@@ -206,7 +220,7 @@ impl AgentProbe for Layered {
                 && wants_pane(self.agent, &reading, now)
                 && let Ok(Some(screen)) = self.panes.screen(&handle.id).await
             {
-                reading = confirm(reading, &classify_pane(self.agent, &screen), now);
+                reading = confirm(self.agent, reading, &classify_pane(self.agent, &screen), now);
             }
             reading.activity = decay_ready(reading.activity, reading.last_activity_at, now);
             Ok(reading)

@@ -56,6 +56,8 @@ const WORDING: [Wording; 3] = [
             "Do you want to allow",
             "No, and tell Claude what to do differently",
             "Do you trust the files in this folder?",
+            "Yes, I trust this folder",
+            "Is this a project you created or one you trust?",
         ],
         working: &["esc to interrupt"],
     },
@@ -95,12 +97,31 @@ pub fn classify_pane(agent: &str, screen: &str) -> PaneVerdict {
     if bottom.iter().any(|l| wording.working.iter().any(|w| l.contains(w))) {
         return PaneVerdict::Working;
     }
-    // The input prompt: `> ` (Claude draws it inside a box, `│ > │`), Aider's `<files>> `.
+    // The input prompt: `> ` (older Claude draws it inside a box, `│ > │`), Aider's `<files>> `.
     let bare = last.trim_matches(|c: char| c == '│' || c.is_whitespace());
-    if bare == ">" || bare.starts_with("> ") && agent != "aider" || agent == "aider" && bare.ends_with('>') {
+    let prompt_line = bare == ">" || (bare.starts_with("> ") && agent != "aider");
+    if prompt_line || (agent == "aider" && bare.ends_with('>')) {
+        return PaneVerdict::AtPrompt;
+    }
+    // Claude 2.x: a `❯` (or `>`) input line between two rules, with hint lines below it.
+    if agent == "claude-code" && claude_input_box(bottom) {
         return PaneVerdict::AtPrompt;
     }
     PaneVerdict::Unclear
+}
+
+/// Whether the last few lines hold Claude's input box: a rule, an input line starting with `❯`
+/// or `>`, and a rule.
+fn claude_input_box(bottom: &[&str]) -> bool {
+    let is_rule = |l: &str| {
+        let t = l.trim();
+        t.chars().count() >= 8 && t.chars().all(|c| matches!(c, '─' | '━' | '-' | '╭' | '╮' | '╰' | '╯'))
+    };
+    let tail = &bottom[bottom.len().saturating_sub(6)..];
+    tail.windows(3).any(|w| {
+        let input = w[1].trim_matches(|c: char| c == '│' || c.is_whitespace());
+        is_rule(w[0]) && is_rule(w[2]) && (input.starts_with('❯') || input.starts_with('>'))
+    })
 }
 
 fn clean(line: &str) -> String {
