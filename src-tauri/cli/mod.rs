@@ -20,6 +20,7 @@ use crate::commands::AppContext;
 mod app_stop;
 mod config_check;
 mod fleet;
+mod hook;
 mod ls;
 mod ops;
 mod show;
@@ -146,6 +147,17 @@ enum Command {
     /// The demo project's agent (run by Grove inside a session, not by hand).
     #[command(hide = true)]
     DemoAgent,
+    /// Record an agent's event in its session (run by agents, through the hooks and notify
+    /// commands Grove sets up, not by hand). Prints nothing and always exits 0.
+    #[command(hide = true)]
+    Hook {
+        /// The agent: claude-code, codex, aider or a custom agent's name.
+        agent: String,
+        /// Passed through as given: `--then PROGRAM ARGS...` (run after recording, with the
+        /// payload appended) and the payload argument (Codex's JSON).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+        args: Vec<String>,
+    },
     /// Inspect Grove's configuration.
     Config {
         #[command(subcommand)]
@@ -179,6 +191,7 @@ impl Command {
             Command::Stop { .. } => "stop",
             Command::Start { .. } => "start",
             Command::DemoAgent => "demo-agent",
+            Command::Hook { .. } => "hook",
             Command::Config { action: ConfigAction::Schema } => "config schema",
             Command::Config { action: ConfigAction::Check { .. } } => "config check",
         }
@@ -187,7 +200,16 @@ impl Command {
 
 /// Parses the command line and runs the app or the subcommand.
 pub fn main() -> ExitCode {
+    // Agents run `grove hook` for every event: it takes its arguments raw and runs before anything
+    // else (no parser that could print a usage error, no logging, no config, no runtime).
+    if let Some(args) = hook::fast_path_args(std::env::args_os()) {
+        return hook::run(args);
+    }
     let cli = Cli::parse();
+    // `grove --config FILE hook ...` reaches the hook through the parser; still before anything.
+    if let Some(Command::Hook { agent, args }) = cli.command {
+        return hook::run(std::iter::once(agent).chain(args).map(Into::into).collect());
+    }
     let home = GroveHome::from_env();
     let sources = ConfigSources::from_env(cli.config.clone());
     match cli.command {
@@ -256,6 +278,8 @@ fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode 
         Command::Start { restore, json } => {
             with_runtime(fleet::start(home, &ops_sources(sources, home), restore, json))
         }
+        // Taken in `main`, before logging starts; kept here so the match stays exhaustive.
+        Command::Hook { agent, args } => hook::run(std::iter::once(agent).chain(args).map(Into::into).collect()),
         Command::DemoAgent => {
             let result = DemoAgentOptions::from_env()
                 .and_then(|opts| run_demo_agent(opts, std::io::stdin().lock(), std::io::stdout().lock()));

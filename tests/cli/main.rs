@@ -1,9 +1,12 @@
 //! The `grove` binary as scripts use it (ARCHITECTURE §3.5): exit codes, stdout for results,
 //! stderr for errors, one JSON document with `--json`.
 
+mod agent_config;
 mod app_stop;
 mod basics;
 mod demo;
+mod fake_claude;
 mod fleet;
+mod hook;
 mod reads;
 mod support;
