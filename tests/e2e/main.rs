@@ -13,4 +13,5 @@ mod dashboard_feed;
 mod dashboard_shell;
 mod measure;
 mod quit_restore;
+mod status_truth;
 mod tray;
