@@ -4,10 +4,14 @@
 use std::io::{self, BufRead, Write};
 use std::path::Path;
 
+use serde_json::json;
+
 use super::input::read_line;
 use super::options::DemoAgentOptions;
+use super::project::DEMO_AGENT;
 use super::screen::{DEMO_SCREEN, Screen};
 use super::work::{CHANGELOG_FILE, TODO_FILE, append_line, commit_file};
+use crate::events::{AgentEvent, Via, append};
 
 /// The task when no prompt file is given or it cannot be read: the seeded repository's real bug.
 const DEFAULT_TASK: &str = "Fix the failing test for an empty list";
@@ -98,6 +102,7 @@ fn run_turn<W: Write>(
     message: &str,
 ) -> io::Result<Answer> {
     let task = summary(message);
+    report(opts, "UserPromptSubmit", json!({ "prompt": task }));
     screen.step(&format!("Working on: {task}"))?;
     for file in ["README.md", TODO_FILE] {
         if opts.cwd.join(file).is_file() {
@@ -108,7 +113,13 @@ fn run_turn<W: Write>(
     let commits = edit_and_commit(screen, &opts.cwd, TODO_FILE, &format!("- [x] {task} (turn {turn})"), &task)?;
     let mut answer = Answer::No;
     if opts.questions.asks(turn) {
+        report(
+            opts,
+            "PermissionRequest",
+            json!({ "tool_name": "AskUserQuestion", "tool_input": { "description": QUESTION } }),
+        );
         answer = ask(screen, input)?;
+        report(opts, "PostToolUse", json!({ "tool_name": "AskUserQuestion" }));
         match answer {
             Answer::Yes => {
                 screen.step(&format!("Editing {CHANGELOG_FILE}"))?;
@@ -122,7 +133,24 @@ fn run_turn<W: Write>(
     if commits {
         screen.success("Work committed")?;
     }
+    report(opts, "Stop", json!({}));
     Ok(answer)
+}
+
+/// Reports a step the way Claude Code's hooks do (the same event names and fields), so the
+/// dashboard shows the demo's questions as "needs you" exactly as it would a real agent's.
+/// Best effort: an agent never stops because Grove could not hear it.
+fn report(opts: &DemoAgentOptions, event: &str, mut payload: serde_json::Value) {
+    let Some(env) = &opts.report_to else { return };
+    payload["hook_event_name"] = json!(event);
+    let line = AgentEvent {
+        at: chrono::Utc::now(),
+        via: Via::Hook,
+        agent: DEMO_AGENT.to_owned(),
+        event: event.to_owned(),
+        payload,
+    };
+    let _ = append(&env.home.events_file(&env.project, &env.session), &line);
 }
 
 /// Appends `line` to `file` and commits it with `subject`, printing the outcome; returns whether

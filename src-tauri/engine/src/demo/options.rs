@@ -4,6 +4,7 @@ use std::io;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::events::HookEnv;
 // Spawn owns these names: it sets them for every agent it launches.
 use crate::ops::{PROMPT_FILE_ENV, SESSION_ENV};
 
@@ -51,6 +52,8 @@ pub struct DemoAgentOptions {
     pub step_delay: Duration,
     /// When to ask questions.
     pub questions: Questions,
+    /// Where to report its state, as a hooked agent does (`None`: it does not report).
+    pub report_to: Option<HookEnv>,
 }
 
 impl DemoAgentOptions {
@@ -67,6 +70,7 @@ impl DemoAgentOptions {
             cwd: std::env::current_dir()?,
             step_delay: DEFAULT_STEP_DELAY,
             questions: Questions::Seeded(seed),
+            report_to: HookEnv::from_vars(|k| std::env::var(k).ok()).ok(),
         })
     }
 }

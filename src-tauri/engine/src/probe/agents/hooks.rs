@@ -32,13 +32,13 @@ pub struct HookReading {
 const WAITING_NOTIFICATIONS: [&str; 2] = ["permission_prompt", "elicitation_dialog"];
 
 /// The reading of `events` (oldest first, the current run only) reported by `agent`; `None`
-/// when no event says anything about the state.
+/// when no event says anything about the state. Any other agent (the demo, a custom command)
+/// may report through `grove hook <name>` in Claude Code's hook format, read the same way.
 pub fn read_events(agent: &str, events: &[AgentEvent]) -> Option<HookReading> {
     match agent {
-        "claude-code" => read_claude(events),
         "codex" => read_codex(events),
         "aider" => read_aider(events),
-        _ => None,
+        _ => read_claude(events),
     }
 }
 

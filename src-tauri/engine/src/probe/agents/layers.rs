@@ -73,6 +73,9 @@ pub fn combine(
         (None, Some(t)) => t,
         (Some(h), Some(t)) => {
             let newer = t.activity != Activity::Unknown
+                // Output age is a guess; an agent that reports its own state is not second-guessed
+                // by it (its last lines come after its report).
+                && t.source != ActivitySource::Output
                 && t.last_activity_at.zip(h.evidence_at).is_some_and(|(t, h)| t > h)
                 // Another tool call finishing in parallel moves the transcript but does not
                 // answer the prompt; the answer shows in the hooks or on screen.
@@ -156,7 +159,9 @@ pub fn confirm(agent: &str, reading: AgentActivity, verdict: &PaneVerdict, now: 
 /// An agent adapter wrapped in the event and screen layers: what enrichment calls for every
 /// session of a built-in agent.
 pub struct Layered {
-    agent: &'static str,
+    /// The built-in agent, or `None` for the adapter every other agent shares (named by the
+    /// session).
+    agent: Option<&'static str>,
     transcript: Arc<dyn AgentProbe>,
     home: GroveHome,
     tail: Arc<TailReader>,
@@ -167,7 +172,7 @@ impl Layered {
     /// `transcript` (the adapter of `agent`) with the events of sessions under `home` read
     /// through `tail`, and screens captured through `panes`.
     pub fn new(
-        agent: &'static str,
+        agent: Option<&'static str>,
         transcript: Arc<dyn AgentProbe>,
         home: GroveHome,
         tail: Arc<TailReader>,
@@ -196,7 +201,8 @@ impl Layered {
 impl AgentProbe for Layered {
     fn activity<'a>(&'a self, session: &'a SessionRecord, now: DateTime<Utc>) -> ProbeFuture<'a, AgentActivity> {
         Box::pin(async move {
-            let reported = Reported::of(self.agent, &self.events(session).await);
+            let agent = self.agent.unwrap_or(session.agent.as_str());
+            let reported = Reported::of(agent, &self.events(session).await);
             // The agent's latest session id (after `/clear`) names the transcript to read.
             let hook_id = reported.hooks.as_ref().and_then(|h| h.session_id.clone());
             let transcript = match hook_id.filter(|id| session.agent_session_id.as_deref() != Some(id)) {
@@ -217,10 +223,10 @@ impl AgentProbe for Layered {
             };
             let handle = session.lifecycle.runtime.handle.as_ref().filter(|h| h.kind == RuntimeKind::Tmux);
             if let Some(handle) = handle
-                && wants_pane(self.agent, &reading, now)
+                && wants_pane(agent, &reading, now)
                 && let Ok(Some(screen)) = self.panes.screen(&handle.id).await
             {
-                reading = confirm(self.agent, reading, &classify_pane(self.agent, &screen), now);
+                reading = confirm(agent, reading, &classify_pane(agent, &screen), now);
             }
             reading.activity = decay_ready(reading.activity, reading.last_activity_at, now);
             Ok(reading)

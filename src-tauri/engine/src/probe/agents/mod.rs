@@ -92,17 +92,19 @@ impl AgentAdapters {
         }
     }
 
-    /// The same adapters with the built-in agents' wrapped in the event and screen layers (SPEC
-    /// I0): events from the sessions' files under `home`, screens through `panes`.
+    /// The same adapters wrapped in the event and screen layers (SPEC I0): events from the
+    /// sessions' files under `home`, screens through `panes` (for agents whose screens Grove
+    /// knows).
     pub fn layered(self, home: &GroveHome, tail: Arc<TailReader>, panes: Arc<PaneBatcher>) -> Self {
-        let wrap = |agent: &'static str, probe: Arc<dyn AgentProbe>| -> Arc<dyn AgentProbe> {
+        let wrap = |agent: Option<&'static str>, probe: Arc<dyn AgentProbe>| -> Arc<dyn AgentProbe> {
             Arc::new(Layered::new(agent, probe, home.clone(), tail.clone(), panes.clone()))
         };
         Self {
-            claude_code: wrap("claude-code", self.claude_code),
-            codex: wrap("codex", self.codex),
-            aider: wrap("aider", self.aider),
-            shell: self.shell,
+            claude_code: wrap(Some("claude-code"), self.claude_code),
+            codex: wrap(Some("codex"), self.codex),
+            aider: wrap(Some("aider"), self.aider),
+            // The demo and custom commands may report in Claude's hook format.
+            shell: wrap(None, self.shell),
         }
     }
 

@@ -8,6 +8,11 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use grove_engine::demo::{DEMO_SCREEN, DemoAgentOptions, Questions, run_demo_agent};
+use grove_engine::events::{HookEnv, since_launch};
+use grove_engine::home::GroveHome;
+use grove_engine::ids::{ProjectId, SessionId};
+use grove_engine::probe::agents::hooks::read_events;
+use grove_engine::session::Activity;
 
 use super::support::{Worktree, git, subjects};
 
@@ -72,6 +77,7 @@ fn run(wt: &Path, questions: Questions, prompt_file: Option<PathBuf>, input: &[u
         cwd: wt.to_path_buf(),
         step_delay: Duration::ZERO,
         questions,
+        report_to: None,
     };
     let output = Output::default();
     let first = Rc::new(RefCell::new(None));
@@ -192,4 +198,59 @@ fn outside_a_repository_it_reports_the_failure_and_carries_on() {
     assert!(out.printed.contains("✗ Could not commit TODO.md"), "{}", out.printed);
     assert!(out.printed.contains(DEMO_SCREEN.turn_complete), "a failed commit does not end the turn early");
     assert!(dir.path().join("TODO.md").is_file(), "the edit itself still happens in the cwd");
+}
+
+/// The demo reports its steps as Claude Code's hooks would, so its question shows as "needs you"
+/// through the same reading a real agent's permission prompt gets.
+#[test]
+fn the_demo_reports_its_turn_and_its_question_in_claudes_hook_format() {
+    let home = tempfile::tempdir().expect("temp GROVE_HOME");
+    let wt = Worktree::new(home.path(), "demo-1");
+    let env = HookEnv {
+        home: GroveHome::at(home.path()),
+        project: ProjectId::new("demo").unwrap(),
+        session: SessionId::new("demo-1").unwrap(),
+    };
+    let events_file = env.home.events_file(&env.project, &env.session);
+    let opts = DemoAgentOptions {
+        session_id: Some("demo-1".into()),
+        prompt_file: None,
+        cwd: wt.path.clone(),
+        step_delay: Duration::ZERO,
+        questions: Questions::Always,
+        report_to: Some(env),
+    };
+    // Reads the events when the agent first waits for input: that is what the dashboard sees then.
+    struct AtQuestion<'a>(Cursor<Vec<u8>>, &'a Path, Option<Vec<String>>);
+    impl Read for AtQuestion<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.fill_buf()?.read(buf)?;
+            self.consume(n);
+            Ok(n)
+        }
+    }
+    impl BufRead for AtQuestion<'_> {
+        fn fill_buf(&mut self) -> io::Result<&[u8]> {
+            if self.2.is_none() {
+                let text = fs::read_to_string(self.1).unwrap_or_default();
+                self.2 = Some(text.lines().map(str::to_owned).collect());
+            }
+            self.0.fill_buf()
+        }
+        fn consume(&mut self, amount: usize) {
+            self.0.consume(amount);
+        }
+    }
+    let mut input = AtQuestion(Cursor::new(b"y\nexit\n".to_vec()), &events_file, None);
+    run_demo_agent(opts, &mut input, Output::default()).expect("the demo runs");
+
+    let waiting = read_events("demo", &since_launch(input.2.as_deref().expect("the demo asked")))
+        .expect("the demo reported before asking");
+    assert_eq!(waiting.activity, Activity::WaitingInput, "while it asks, the demo needs its human");
+    assert_eq!(waiting.detail.as_deref(), Some("asking a question"));
+    let lines: Vec<String> = fs::read_to_string(&events_file).unwrap().lines().map(str::to_owned).collect();
+    let names: Vec<String> = since_launch(&lines).into_iter().map(|e| e.event).collect();
+    assert_eq!(names, ["UserPromptSubmit", "PermissionRequest", "PostToolUse", "Stop"], "one turn, one question");
+    let done = read_events("demo", &since_launch(&lines)).expect("a reading");
+    assert_eq!(done.activity, Activity::Ready, "after its turn the demo is ready");
 }
