@@ -147,10 +147,25 @@ pub struct TmuxPanes {
 /// Starts each capture's section of the output; tmux prints it with `display-message -p`.
 const MARK: &str = "\u{1e}grove-pane:";
 
+/// Targets per tmux invocation: keeps the command line and the output well inside any limit
+/// when thousands of sessions wait at once.
+const TARGETS_PER_CALL: usize = 100;
+
 impl TmuxPanes {
+    /// Captures from the tmux server on socket `socket` (the `-L` name), running `tmux` from `PATH`.
+    pub fn new(socket: impl Into<String>) -> Self {
+        Self { program: OsString::from("tmux"), socket: socket.into() }
+    }
+
     /// Captures from the tmux server of a Grove home.
     pub fn for_home(home: &GroveHome) -> Self {
-        Self { program: OsString::from("tmux"), socket: home.tmux_socket_name() }
+        Self::new(home.tmux_socket_name())
+    }
+
+    /// The same capture running `program` instead of `tmux`.
+    pub fn with_program(mut self, program: impl Into<std::path::PathBuf>) -> Self {
+        self.program = program.into().into_os_string();
+        self
     }
 
     /// One invocation for `targets`; tmux stops at the first target that does not exist, so the
@@ -193,13 +208,15 @@ impl PaneCapture for TmuxPanes {
     fn capture<'a>(&'a self, targets: &'a [String]) -> ProbeFuture<'a, HashMap<String, String>> {
         Box::pin(async move {
             let mut all = HashMap::new();
-            let mut rest: Vec<String> = targets.to_vec();
-            while !rest.is_empty() {
-                let (screens, missing) = self.capture_run(&rest).await?;
-                all.extend(screens);
-                let Some(missing) = missing else { break };
-                let at = rest.iter().position(|t| *t == missing).map_or(rest.len(), |i| i + 1);
-                rest.drain(..at);
+            for chunk in targets.chunks(TARGETS_PER_CALL) {
+                let mut rest: Vec<String> = chunk.to_vec();
+                while !rest.is_empty() {
+                    let (screens, missing) = self.capture_run(&rest).await?;
+                    all.extend(screens);
+                    let Some(missing) = missing else { break };
+                    let at = rest.iter().position(|t| *t == missing).map_or(rest.len(), |i| i + 1);
+                    rest.drain(..at);
+                }
             }
             Ok(all)
         })

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{TimeDelta, Utc};
+use grove_engine::probe::agents::pane::{PaneBatcher, PaneCapture, PaneVerdict, TmuxPanes, classify_pane};
 use grove_engine::probe::{
     LastOutput, Liveness, PidProbe, ProbeError, RuntimeProbe, RuntimeProbes, TmuxLastOutput, TmuxProbe,
 };
@@ -120,4 +121,50 @@ async fn last_output_is_the_windows_activity_time() {
     let absent = record("nobody", "shell", tmp.path(), Utc::now());
     let none = within("last output", source.last_output(&absent)).await.expect("tmux answers");
     assert_eq!(none, None, "a session tmux does not know has no output time");
+}
+
+/// The pane layer (SPEC I0 layer 4): every candidate session of one pass is captured by a single
+/// tmux invocation, and a session that vanished meanwhile costs one more, not a failure.
+#[tokio::test]
+async fn concurrent_screen_reads_are_one_capture_and_a_vanished_session_is_skipped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (wrapper, counter) = counting_tmux(dir.path());
+    let names: Vec<String> = (1..=5).map(|i| format!("ask-{i}")).collect();
+    let dialog = "printf 'Bash command\\n  cargo test\\nDo you want to proceed?\\n> 1. Yes\\n'; sleep 3600";
+    let server = TmuxServer::start("panes", &names, dialog);
+    let batcher = Arc::new(PaneBatcher::new(Arc::new(TmuxPanes::new(server.socket.clone()).with_program(&wrapper))));
+    // The screens are drawn by the time tmux answers a direct capture.
+    within("the dialogs on screen", async {
+        while !TmuxPanes::new(server.socket.clone())
+            .capture(&names)
+            .await
+            .is_ok_and(|s| s.len() == 5 && s.values().all(|t| t.contains("Do you want to proceed?")))
+        {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+
+    let mut asked: Vec<String> = names.clone();
+    asked.insert(2, "gone".into()); // a session that ended between the listing and the capture
+    let mut reads = tokio::task::JoinSet::new();
+    for name in asked {
+        let batcher = batcher.clone();
+        reads.spawn(async move { (name.clone(), batcher.screen(&name).await) });
+    }
+    let mut screens = HashMap::new();
+    while let Some(done) = reads.join_next().await {
+        let (name, screen) = done.expect("a read task");
+        screens.insert(name, screen.expect("the capture works"));
+    }
+    assert_eq!(screens["gone"], None, "a missing session has no screen, and is no error");
+    for name in &names {
+        let screen = screens[name].as_deref().unwrap_or_default();
+        assert_eq!(
+            classify_pane("claude-code", screen),
+            PaneVerdict::Waiting("Do you want to proceed?".into()),
+            "{name}'s dialog is read: {screen:?}"
+        );
+    }
+    assert_eq!(calls(&counter), 2, "six reads at once: one invocation, and one more after the missing target");
 }
