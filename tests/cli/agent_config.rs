@@ -215,3 +215,67 @@ fn agents_report_to_grove_while_the_users_agent_config_stays_untouched() {
         .collect();
     assert!(strays.is_empty(), "only the agent's own transcripts may appear in its config dir: {strays:?}");
 }
+
+/// Only the hook events the installed Claude knows are configured (issue: status truth): a
+/// Claude 2.0.30 predates PermissionRequest, so Grove leaves it out and its permission prompt
+/// reaches Grove through the Notification hook instead, still as a wait for the user.
+#[test]
+fn an_older_claude_gets_only_the_hook_events_it_knows_and_still_reports_its_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = GroveHome::at(dir.path().join("grove")).tmux_socket_name();
+    let setup = Setup { dir, socket };
+    let fake_claude = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bin/claude");
+    let repo = setup.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    write(&repo.join("README.md"), "# app\n");
+    git(&repo, &["add", "README.md"]);
+    git(&repo, &["-c", "user.name=T", "-c", "user.email=t@t.invalid", "commit", "-q", "-m", "init"]);
+    std::fs::create_dir_all(setup.home()).unwrap();
+    let quoted = |p: &Path| serde_json::to_string(p.to_str().unwrap()).unwrap();
+    write(
+        &setup.path().join("config.toml"),
+        &format!(
+            "[projects.app]\npath = {}\nagent = \"claude-code\"\n\n[agents.claude-code]\ncommand = {}\n\
+             env = {{ FAKE_CLAUDE_VERSION = \"2.0.30\" }}\n",
+            quoted(&repo),
+            quoted(&fake_claude),
+        ),
+    );
+    // `claude --version` runs in Grove's environment, not the agent's: the old version is set
+    // for it there too.
+    let out = Command::new(env!("CARGO_BIN_EXE_grove"))
+        .args(["spawn", "--project", "app", "--prompt", "run the tests"])
+        .env("GROVE_HOME", setup.path().join("grove"))
+        .env("GROVE_CONFIG", setup.path().join("config.toml"))
+        .env("HOME", setup.home())
+        .env("CLAUDE_CONFIG_DIR", setup.claude_config())
+        .env("FAKE_CLAUDE_VERSION", "2.0.30")
+        .env_remove("GROVE_LOG")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "spawn: {}", String::from_utf8_lossy(&out.stderr));
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+
+    let settings_file = setup.path().join("grove/agents/claude-code/hooks-2.0.30.json");
+    let settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&settings_file).expect("the settings for 2.0.30")).unwrap();
+    let events: Vec<&str> = settings["hooks"].as_object().unwrap().keys().map(String::as_str).collect();
+    for known in ["PreToolUse", "PostToolUse", "Notification", "Stop", "SessionStart", "UserPromptSubmit"] {
+        assert!(events.contains(&known), "{known} is configured: {events:?}");
+    }
+    for newer in ["PermissionRequest", "StopFailure", "PostToolUseFailure"] {
+        assert!(!events.contains(&newer), "{newer} is newer than 2.0.30: {events:?}");
+    }
+
+    setup.wait_for("the permission prompt reaching Grove through the Notification hook", || {
+        setup.events(&id).contains("permission_prompt")
+    });
+    let out = setup.grove(&["show", &id, "--json"]);
+    assert!(out.status.success(), "show: {}", String::from_utf8_lossy(&out.stderr));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let live = &shown["live"];
+    assert_eq!(live["activity"], "waiting_input", "the session needs its human: {live}");
+    assert_eq!(live["activitySource"], "hook", "{live}");
+    assert!(!setup.events(&id).contains("PermissionRequest"), "2.0.30 never ran the newer hook");
+}
