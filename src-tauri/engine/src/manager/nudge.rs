@@ -17,6 +17,7 @@ use tokio::time::{Duration, Instant, sleep_until};
 use super::cache::Cache;
 use super::enrich::Enricher;
 use super::view::{SessionKey, SessionView};
+use crate::probe::ActivitySource;
 use crate::session::Activity;
 
 /// How often sessions shown as waiting for the user are read again.
@@ -151,8 +152,15 @@ async fn refresh(
     due
 }
 
-/// The sessions the snapshot shows as waiting for the user.
+/// The sessions the snapshot shows as waiting for the user on the word of a hook or a screen: an
+/// answer typed straight into the terminal shows only on screen. A wait read from a transcript
+/// (a pending question) ends with the transcript growing, which the next pass reads.
 fn waiting_sessions(cache: &Cache) -> Vec<SessionKey> {
     let Some((_, list)) = cache.current() else { return Vec::new() };
-    list.sessions.iter().filter(|v| v.live.activity == Some(Activity::WaitingInput)).map(SessionView::key).collect()
+    list.sessions
+        .iter()
+        .filter(|v| v.live.activity == Some(Activity::WaitingInput))
+        .filter(|v| matches!(v.live.activity_source, Some(ActivitySource::Hook | ActivitySource::Pane)))
+        .map(SessionView::key)
+        .collect()
 }

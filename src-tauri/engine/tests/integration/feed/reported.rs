@@ -147,3 +147,40 @@ async fn an_appended_event_patches_that_session_without_a_pass_of_the_fleet() {
     }
     assert!(probed["api-2"] > probed_before["api-2"], "api-2 was probed again");
 }
+
+/// An answer typed straight into the agent's terminal reports nothing until the tool finishes;
+/// a session shown waiting on a hook's word is read again every `RECHECK_WAITING`, so the wait
+/// clears then, and sessions not waiting are left alone. Paused time, watcher off.
+#[tokio::test(start_paused = true)]
+async fn a_reported_wait_is_read_again_until_it_ends() {
+    let agent = Arc::new(Agent::default());
+    agent.activity.lock().unwrap().insert("api-2".into(), Activity::WaitingInput);
+    let tmux = Arc::new(CountingTmux::default());
+    let lookup = agent.clone();
+    let probes = Probes::new(Arc::new(move |_: &str| Some(lookup.clone() as Arc<dyn AgentProbe>)))
+        .with_runtime(RuntimeKind::Tmux, tmux.clone());
+    let options = FeedOptions { watch_store: false, ..FeedOptions::default() };
+    let home = Home::with_records(vec![working("api-1"), working("api-2")], probes, options).await;
+    let mut sub = home.feed.subscribe();
+    let mut model = Model::default();
+    let activity = |model: &Model, id: &str| model.sessions.get(&key(id)).and_then(|s| s.view.live.activity);
+    while activity(&model, "api-2") != Some(Activity::WaitingInput) {
+        model.apply(next(&mut sub, WAIT, "api-2 waiting").await);
+    }
+    let waited_at = tokio::time::Instant::now();
+    let probed_before = agent.probes.lock().unwrap().clone();
+
+    // The user answers in the terminal: no event, only the agent's state changes.
+    agent.activity.lock().unwrap().insert("api-2".into(), Activity::Active);
+    while activity(&model, "api-2") != Some(Activity::Active) {
+        model.apply(next(&mut sub, WAIT, "the wait read again").await);
+    }
+    let took = waited_at.elapsed();
+    assert!(
+        took >= grove_engine::manager::RECHECK_WAITING && took < grove_engine::manager::RECHECK_WAITING * 2,
+        "the wait is read again after {:?}, not {took:?}",
+        grove_engine::manager::RECHECK_WAITING
+    );
+    let probed = agent.probes.lock().unwrap().clone();
+    assert_eq!(probed.get("api-1"), probed_before.get("api-1"), "a working session is not read again for it");
+}
