@@ -272,6 +272,8 @@ fn populate(store: &Store) -> Vec<String> {
             issue: None,
             agent_session_id: Some(format!("agent-{i}")),
             lifecycle,
+            pr_info: None,
+            reactions: Vec::new(),
             extra: serde_json::Map::new(),
         };
         store.create(&record).expect("write record");

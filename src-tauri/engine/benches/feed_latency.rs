@@ -120,6 +120,8 @@ fn finished(n: usize, name: &str) -> SessionRecord {
         issue: None,
         agent_session_id: None,
         lifecycle,
+        pr_info: None,
+        reactions: Vec::new(),
         extra: serde_json::Map::new(),
     }
 }

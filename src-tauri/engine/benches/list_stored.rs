@@ -112,6 +112,8 @@ fn populate(root: &Path, count: usize) -> usize {
             issue: None,
             agent_session_id: Some(format!("5f0c6a52-9d7e-4d7b-a1f2-{i:012}")),
             lifecycle,
+            pr_info: None,
+            reactions: Vec::new(),
             extra,
         };
         let mut bytes = serde_json::to_vec_pretty(&record).expect("encode record");

@@ -14,6 +14,7 @@ pub mod logging;
 pub mod manager;
 pub mod ops;
 pub mod probe;
+pub mod react;
 pub mod session;
 pub mod store;
 pub mod tools;

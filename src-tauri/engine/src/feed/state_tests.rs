@@ -26,6 +26,8 @@ fn record(id: &str, state: SessionState) -> SessionRecord {
         issue: None,
         agent_session_id: None,
         lifecycle,
+        pr_info: None,
+        reactions: Vec::new(),
         extra: serde_json::Map::new(),
     }
 }

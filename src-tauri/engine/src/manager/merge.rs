@@ -131,6 +131,8 @@ mod tests {
             issue: None,
             agent_session_id: None,
             lifecycle,
+            pr_info: None,
+            reactions: Vec::new(),
             extra: serde_json::Map::new(),
         }
     }

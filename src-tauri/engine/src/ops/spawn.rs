@@ -201,6 +201,8 @@ impl Ops {
             issue: request.issue.clone(),
             agent_session_id: plan.agent_session_id,
             lifecycle,
+            pr_info: None,
+            reactions: Vec::new(),
             extra: Default::default(),
         };
         let reservation = progress.reservation.take().ok_or_else(|| Cause::Invalid("id reservation lost".into()))?;

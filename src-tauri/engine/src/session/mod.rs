@@ -5,6 +5,8 @@
 mod activity;
 mod attention;
 mod lifecycle;
+mod pr_info;
+mod reaction_log;
 mod record;
 mod status;
 mod terminal;
@@ -18,6 +20,8 @@ pub use lifecycle::{
     Lifecycle, PrPart, PrReason, PrState, RuntimeHandle, RuntimePart, RuntimeReason, RuntimeState, SessionPart,
     SessionReason, SessionState,
 };
+pub use pr_info::{CiState, FailedCheck, Mergeability, PrInfo, ReviewDecision};
+pub use reaction_log::{REACTION_LOG_LIMIT, ReactionEntry, ReactionOutcome};
 pub use record::{RECORD_VERSION, RuntimeKind, SessionKind, SessionRecord};
 pub use status::{DisplayStatus, display_status};
 pub use terminal::{is_restorable, is_terminal};

@@ -11,6 +11,8 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use super::lifecycle::Lifecycle;
+use super::pr_info::PrInfo;
+use super::reaction_log::ReactionEntry;
 use super::wire_enum::wire_enum;
 use crate::ids::{ProjectId, SessionId};
 
@@ -88,6 +90,12 @@ pub struct SessionRecord {
     pub agent_session_id: Option<String>,
     /// The persisted lifecycle (SPEC A1).
     pub lifecycle: Lifecycle,
+    /// What the PR loop last read of the session's pull request (SPEC H4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pr_info: Option<PrInfo>,
+    /// What reactions did for the session, oldest first (SPEC H3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<ReactionEntry>,
     /// Keys this version does not know, written back unchanged.
     #[serde(flatten)]
     #[ts(skip)]

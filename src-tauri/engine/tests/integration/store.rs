@@ -56,6 +56,8 @@ fn record(project_id: &str, id: &str) -> SessionRecord {
         issue: None,
         agent_session_id: None,
         lifecycle: Lifecycle::spawning(at("2025-01-02T03:04:05Z")),
+        pr_info: None,
+        reactions: Vec::new(),
         extra: serde_json::Map::new(),
     }
 }

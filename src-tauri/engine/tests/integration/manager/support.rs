@@ -271,6 +271,8 @@ pub fn working(project_id: &str, id: &str) -> SessionRecord {
         issue: None,
         agent_session_id: None,
         lifecycle,
+        pr_info: None,
+        reactions: Vec::new(),
         extra: serde_json::Map::new(),
     }
 }

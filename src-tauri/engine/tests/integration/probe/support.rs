@@ -38,6 +38,8 @@ pub fn record(id: &str, agent: &str, worktree: &Path, created_at: DateTime<Utc>)
         issue: None,
         agent_session_id: None,
         lifecycle,
+        pr_info: None,
+        reactions: Vec::new(),
         extra: Default::default(),
     }
 }

@@ -1,0 +1,1 @@
+//! Notifiers: `command` and `webhook` (SPEC H2). To be written.

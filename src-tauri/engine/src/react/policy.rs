@@ -1,0 +1,1 @@
+//! The notification policy (SPEC H2). To be written.

@@ -1,0 +1,1 @@
+//! Reactions (SPEC H3). To be written.
