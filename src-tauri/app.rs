@@ -8,7 +8,8 @@ use grove_engine::store::StoreError;
 use tauri::{Manager, RunEvent, Runtime, WindowEvent};
 
 use crate::backend::{Backend, BackendCell};
-use crate::commands::{self, AppContext, feed, fleet, sessions};
+use crate::attention::FocusState;
+use crate::commands::{self, AppContext, attention, feed, fleet, sessions};
 use crate::lifecycle::Lifecycle;
 
 /// The builder with Grove's state and commands, and no plugins: what app-shell tests exercise.
@@ -40,7 +41,15 @@ pub fn builder_with<R: Runtime>(
         .manage(ctx)
         .manage(cell)
         .manage(lifecycle)
+        .manage(FocusState::default())
         .on_window_event(|window, event| {
+            // The notification policy stays quiet for the session on screen only while the
+            // window has the focus (SPEC H2).
+            if let WindowEvent::Focused(focused) = event
+                && window.label() == "main"
+            {
+                window.state::<FocusState>().set_window_focused(*focused);
+            }
             // Closing the main window quits Grove through the one quit path (SPEC G2), after
             // the window had its chance to confirm.
             if let WindowEvent::CloseRequested { api, .. } = event
@@ -71,6 +80,7 @@ pub fn builder_with<R: Runtime>(
             fleet::last_stop,
             fleet::restore_last_stop,
             fleet::decline_last_stop,
+            attention::set_focus,
         ])
 }
 

@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "last_stop",
     "restore_last_stop",
     "decline_last_stop",
+    "set_focus",
 ];
 
 fn main() {

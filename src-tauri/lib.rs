@@ -2,10 +2,12 @@
 //! `grove_engine`; no business logic lives here.
 
 mod app;
+mod attention;
 mod backend;
 pub mod bindings;
 mod cli;
 pub mod commands;
+mod desktop_notifier;
 pub mod ipc_error;
 mod lifecycle;
 mod opener;

@@ -2,6 +2,7 @@
 //! every one of them is listed in build.rs and granted in tauri.conf.json's capability.
 //! `feed` streams the dashboard's data, `sessions` runs operations; app facts are here.
 
+pub mod attention;
 pub mod feed;
 pub mod fleet;
 pub mod sessions;

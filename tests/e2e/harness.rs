@@ -148,6 +148,8 @@ pub struct Extras {
     pub path_dir: Option<PathBuf>,
     /// Run a tray host (a StatusNotifierWatcher) on the app's bus, recording registrations here.
     pub tray_record: Option<PathBuf>,
+    /// Run a notification daemon on the app's bus, recording every notification here.
+    pub notifications_record: Option<PathBuf>,
 }
 
 /// tauri-driver (and the WebKitWebDriver and app it starts) on a private session bus.
@@ -181,23 +183,27 @@ impl Driver {
         let native_port = free_port();
         let mut command = Command::new("dbus-run-session");
         command.arg("--");
-        match &extras.tray_record {
-            // The tray host runs on the same private bus as the app, started before it.
-            Some(record) => {
-                let watcher = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/tools/sni_watcher.py");
-                command.args([
-                    "sh",
-                    "-c",
-                    "/usr/bin/python3 \"$0\" \"$1\" & exec tauri-driver --port \"$2\" --native-port \"$3\"",
-                ]);
-                command.arg(watcher).arg(record).arg(port.to_string()).arg(native_port.to_string());
-            }
-            None => {
-                command
-                    .args(["tauri-driver", "--port", &port.to_string(), "--native-port"])
-                    .arg(native_port.to_string());
+        // Desktop services the app talks to run on the same private bus, started before it: a tray
+        // host (StatusNotifierWatcher) and a notification daemon, each recording what it is sent.
+        let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/tools");
+        let mut script = String::new();
+        let mut words: Vec<std::ffi::OsString> = Vec::new();
+        for (tool, record) in
+            [("sni_watcher.py", &extras.tray_record), ("notification_daemon.py", &extras.notifications_record)]
+        {
+            if let Some(record) = record {
+                let (a, b) = (words.len() + 1, words.len() + 2);
+                script.push_str(&format!("/usr/bin/python3 \"${a}\" \"${b}\" & "));
+                words.push(tools.join(tool).into());
+                words.push(record.into());
             }
         }
+        let (p, n) = (words.len() + 1, words.len() + 2);
+        script.push_str(&format!("exec tauri-driver --port \"${p}\" --native-port \"${n}\""));
+        words.push(port.to_string().into());
+        words.push(native_port.to_string().into());
+        // `sh -c SCRIPT NAME ARGS...`: $0 is the name, the tools and ports are $1.. .
+        command.args(["sh", "-c", &script, "grove-e2e"]).args(words);
         let guard = GroupGuard::spawn(
             "tauri-driver",
             command

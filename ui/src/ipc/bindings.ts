@@ -39,6 +39,8 @@ demo: boolean, };
 
 export type AttentionLevel = "done" | "merge" | "respond" | "review" | "pending" | "working";
 
+export type CiState = "passing" | "failing" | "pending" | "none";
+
 export type Confidence = "high" | "medium" | "low";
 
 export type ConfigError = { 
@@ -82,6 +84,16 @@ error: string, } | { "kind": "timed_out",
  * When the deadline was missed.
  */
 at: string, };
+
+export type FailedCheck = { 
+/**
+ * The check's name ("test", "lint").
+ */
+name: string, 
+/**
+ * Its page, when GitHub gives one.
+ */
+url: string | null, };
 
 export type FailedSession = { 
 /**
@@ -274,6 +286,34 @@ info: AgentInfo | null,
  */
 pid: number | null, };
 
+export type Mergeability = "mergeable" | "conflicting" | "unknown";
+
+export type Notification = { 
+/**
+ * The session it is about; `None` for a summary of several.
+ */
+session: SessionKey | null, 
+/**
+ * Every session it covers (one, or the sessions a summary gathers).
+ */
+sessions: Array<SessionKey>, 
+/**
+ * What changed, when it is about one signal.
+ */
+signal: Signal | null, 
+/**
+ * How urgent it is; routing picks the notifiers by it.
+ */
+priority: string, 
+/**
+ * The title line: "api-7 needs you".
+ */
+title: string, 
+/**
+ * The body: what it needs, in a sentence.
+ */
+body: string, };
+
 export type OpenTarget = "file_manager" | "editor";
 
 export type Patch = { 
@@ -293,6 +333,56 @@ removed: Array<SessionKey>,
  * The full list of warnings, when it changed; absent when it did not.
  */
 warnings: Array<FeedWarning> | null, };
+
+export type PrInfo = { 
+/**
+ * The PR number.
+ */
+number: number, 
+/**
+ * Its web address.
+ */
+url: string, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * Whether it is a draft.
+ */
+draft: boolean, 
+/**
+ * The combined check state.
+ */
+ci: CiState, 
+/**
+ * The checks that failed, by name.
+ */
+failedChecks: Array<FailedCheck>, 
+/**
+ * The review decision.
+ */
+review: ReviewDecision, 
+/**
+ * Whether it merges cleanly.
+ */
+mergeable: Mergeability, 
+/**
+ * Review threads not resolved yet.
+ */
+unresolvedThreads: number, 
+/**
+ * Lines added and removed.
+ */
+additions: number, 
+/**
+ * Lines removed.
+ */
+deletions: number, 
+/**
+ * When the loop read it.
+ */
+checkedAt: string, };
 
 export type PrPart = { 
 /**
@@ -318,6 +408,30 @@ export type PrState = "none" | "open" | "merged" | "closed";
 
 export type ProjectId = string;
 
+export type ReactionEntry = { 
+/**
+ * Which reaction.
+ */
+key: string, 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * What it did.
+ */
+outcome: ReactionOutcome, 
+/**
+ * The attempt number for repeated sends (1-based).
+ */
+attempt: number, 
+/**
+ * A line for a person: "sent 2 failing checks (test, lint)", "retries spent".
+ */
+detail: string, };
+
+export type ReactionOutcome = "sent_to_agent" | "notified" | "escalated" | "failed";
+
 export type RestoreProgress = { 
 /**
  * The session.
@@ -341,6 +455,8 @@ export type RestoreStep = { "kind": "restoring" } | { "kind": "restored" } | { "
  * What went wrong, naming the step.
  */
 error: string, };
+
+export type ReviewDecision = "approved" | "changes_requested" | "review_required" | "none";
 
 export type RuntimeHandle = { 
 /**
@@ -472,7 +588,15 @@ agentSessionId: string | null,
 /**
  * The persisted lifecycle (SPEC A1).
  */
-lifecycle: Lifecycle, };
+lifecycle: Lifecycle, 
+/**
+ * What the PR loop last read of the session's pull request (SPEC H4).
+ */
+prInfo?: PrInfo | null, 
+/**
+ * What reactions did for the session, oldest first (SPEC H3).
+ */
+reactions?: Array<ReactionEntry>, };
 
 export type SessionRef = { 
 /**
@@ -500,6 +624,8 @@ live: LiveFields,
  * How fresh `live` is.
  */
 enrichment: Enrichment, };
+
+export type Signal = "needs_you" | "ci_failing" | "changes_requested" | "merge_conflicts" | "merge_ready";
 
 export type Snapshot = { 
 /**

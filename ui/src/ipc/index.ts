@@ -8,6 +8,7 @@ import type {
   FeedEvent,
   FleetRestoreReport,
   LastStop,
+  Notification,
   RestoreProgress,
   IpcError,
   KillOutcome,
@@ -145,3 +146,16 @@ export function restoreLastStop(onProgress: (p: RestoreProgress) => void): Promi
 
 /** Declines the restore: the record is cleared; each session stays restorable from its row. */
 export const declineLastStop = (): Promise<void> => call<void>("decline_last_stop");
+
+/** Tells the notification policy which session the detail panel shows (`"<project>/<id>"`), or
+ * null when none: Grove does not notify about the session the user is looking at (SPEC H2). */
+export const setFocus = (session: string | null): Promise<void> => call<void>("set_focus", { session });
+
+/** A desktop notification was clicked: open this session (`"<project>/<id>"`), or the list for a
+ * summary of several (null). */
+export const onOpenSession = (handler: (session: string | null) => void): Promise<UnlistenFn> =>
+  listen<string | null>("open-session", (e) => handler(e.payload));
+
+/** Notifications went out: the sessions they were about get an unread badge until opened. */
+export const onNotified = (handler: (notification: Notification) => void): Promise<UnlistenFn> =>
+  listen<Notification>("notified", (e) => handler(e.payload));
