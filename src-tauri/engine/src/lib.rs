@@ -15,6 +15,7 @@ pub mod manager;
 pub mod ops;
 pub mod probe;
 pub mod react;
+pub mod scm;
 pub mod session;
 pub mod store;
 pub mod tools;

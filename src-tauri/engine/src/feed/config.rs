@@ -30,6 +30,9 @@ pub struct FeedConfig {
     /// Errors to show: those of the last reload when it was invalid, and those of projects'
     /// `grove.toml` files, which are ignored but never silently (SPEC C1).
     pub errors: Vec<ConfigError>,
+    /// What the PR loop says is wrong with GitHub ("rate limited until 14:05"), if anything. Not
+    /// config, but it travels the same way: the app sets it, the feed shows it.
+    pub github: Option<String>,
 }
 
 impl FeedConfig {
@@ -41,14 +44,14 @@ impl FeedConfig {
             .values()
             .map(|p| ConfiguredProject { id: p.id.clone(), name: p.name.clone(), local_file: p.local_file.clone() })
             .collect();
-        Self { projects, notes: loaded.warnings.clone(), errors: loaded.local_errors.clone() }
+        Self { projects, notes: loaded.warnings.clone(), errors: loaded.local_errors.clone(), github: None }
     }
 
     /// Takes a reload into account: a valid one replaces everything; an invalid one keeps the
     /// last good projects (the config in force did not change) and shows its errors.
     pub fn apply(&mut self, event: &ConfigEvent) {
         match event {
-            ConfigEvent::Reloaded(loaded) => *self = Self::from_loaded(loaded),
+            ConfigEvent::Reloaded(loaded) => *self = Self { github: self.github.take(), ..Self::from_loaded(loaded) },
             ConfigEvent::Invalid(errors) => {
                 let local = self.projects.iter().filter_map(|p| p.local_file.as_ref());
                 let local: Vec<PathBuf> = local.cloned().collect();
@@ -82,7 +85,13 @@ impl FeedConfig {
             file: None,
             line: None,
         });
-        errors.chain(notes).collect()
+        let github = self.github.iter().map(|message| FeedWarning {
+            source: WarningSource::Github,
+            message: message.clone(),
+            file: None,
+            line: None,
+        });
+        errors.chain(notes).chain(github).collect()
     }
 }
 

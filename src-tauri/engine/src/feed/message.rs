@@ -97,6 +97,8 @@ pub enum WarningSource {
     Store,
     /// The feed itself failed three times in a row (SPEC E3).
     Feed,
+    /// GitHub, through the PR loop: rate limited, `gh` missing or not logged in (SPEC H4).
+    Github,
 }
 
 /// One problem, with what to do about it.

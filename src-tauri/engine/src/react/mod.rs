@@ -11,6 +11,7 @@ pub mod notifiers;
 pub mod policy;
 pub mod reactions;
 mod signals;
+mod watch;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -19,6 +20,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 pub use signals::{Signal, signals_of};
+pub use watch::{Attention, AttentionSources, Desktop, Focus, OnNotified};
 
 use crate::config::Priority;
 use crate::manager::SessionKey;

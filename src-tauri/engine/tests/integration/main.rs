@@ -6,4 +6,7 @@ mod feed;
 mod manager;
 mod ops;
 mod probe;
+mod react;
+mod reactions;
+mod scm;
 mod store;
