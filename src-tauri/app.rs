@@ -7,8 +7,8 @@ use grove_engine::feed::FeedOptions;
 use grove_engine::store::StoreError;
 use tauri::{Manager, RunEvent, Runtime, WindowEvent};
 
-use crate::backend::{Backend, BackendCell};
 use crate::attention::FocusState;
+use crate::backend::{Backend, BackendCell};
 use crate::commands::{self, AppContext, attention, feed, fleet, sessions};
 use crate::lifecycle::Lifecycle;
 
@@ -110,6 +110,7 @@ pub fn run(ctx: AppContext) -> anyhow::Result<()> {
             }
             lifecycle.watch_signals(app.handle().clone());
             let cell = app.state::<BackendCell>().inner().clone();
+            crate::attention::start(app.handle(), cell.clone(), app.state::<FocusState>().inner());
             if let Err(e) = crate::tray::create(app.handle(), lifecycle, cell) {
                 // No tray (no status notifier on this desktop): the window and signals still quit.
                 tracing::warn!("no tray icon: {e}");

@@ -6,16 +6,52 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use grove_engine::config::{self, ConfigEvent, ConfigSources, ConfigWatcher, Loaded};
+use grove_engine::config::{self, Config, ConfigEvent, ConfigSources, ConfigWatcher, Loaded};
 use grove_engine::feed::{Feed, FeedConfig, FeedEvent, FeedOptions, Subscription};
 use grove_engine::home::GroveHome;
+use grove_engine::ids::SessionId;
 use grove_engine::manager::{EnrichmentPolicy, Probes, SessionKey, Sessions};
 use grove_engine::ops::{FleetError, FleetRestoreReport, FleetStopReport, Ops, RestoreProgress};
+use grove_engine::react::reactions::{AgentSender, PortFuture, Reactor};
+use grove_engine::react::{Attention, AttentionSources, Desktop, Focus, OnNotified};
+use grove_engine::scm::{GhPrFacts, PrLoop, PrLoopOptions, ScmProject};
 use grove_engine::session::SessionRecord;
 use grove_engine::session::is_terminal;
 use grove_engine::store::StopScope;
 use grove_engine::store::Store;
 use tokio::sync::{Notify, watch};
+
+/// Runs the PR loop over the configured projects, showing its trouble (rate limit, `gh`
+/// missing) as a feed warning.
+fn start_pr_loop(store: Store, config: Arc<Mutex<Arc<Loaded>>>, feed_config: Arc<watch::Sender<FeedConfig>>) -> PrLoop {
+    let projects = move || ScmProject::from_config(&config.lock().unwrap_or_else(PoisonError::into_inner).config);
+    let pr_loop = PrLoop::spawn(store, projects, PrLoopOptions::default());
+    let mut status = pr_loop.status();
+    tokio::spawn(async move {
+        loop {
+            let message = status.borrow_and_update().message();
+            feed_config.send_if_modified(|c| std::mem::replace(&mut c.github, message.clone()) != message);
+            if status.changed().await.is_err() {
+                return;
+            }
+        }
+    });
+    pr_loop
+}
+
+/// Sends reactions' messages with the operations of the config in force at the time.
+struct ConfiguredOps {
+    home: GroveHome,
+    config: Arc<Mutex<Arc<Loaded>>>,
+}
+
+impl AgentSender for ConfiguredOps {
+    fn send_to_agent<'a>(&'a self, session: &'a SessionId, message: &'a str) -> PortFuture<'a, Result<(), String>> {
+        let config = self.config.lock().unwrap_or_else(PoisonError::into_inner).config.clone();
+        let ops = Ops::new(Store::new(self.home.clone()), config);
+        Box::pin(async move { ops.send_to_agent(session, message).await })
+    }
+}
 
 /// The running engine of one app.
 pub struct Backend {
@@ -25,9 +61,17 @@ pub struct Backend {
     feed: Feed,
     /// The last good config; the reload task replaces it.
     config: Arc<Mutex<Arc<Loaded>>>,
+    /// The same config as the attention task follows it.
+    config_rx: watch::Receiver<Arc<Config>>,
     subscribers: Subscribers,
     /// Held for its life: dropping it stops watching the config files.
     _config_watcher: Option<ConfigWatcher>,
+    /// PR and CI state from GitHub, written into the records (SPEC H4).
+    pr_loop: PrLoop,
+    /// Reactions to PR and agent states (SPEC H3).
+    reactor: Arc<Reactor>,
+    /// Notifications and reactions, once the app can show notifications.
+    attention: Mutex<Option<Attention>>,
 }
 
 impl std::fmt::Debug for Backend {
@@ -50,14 +94,17 @@ impl Backend {
         let mut feed_config = FeedConfig::from_loaded(&initial);
         feed_config.errors.extend(errors);
         let (feed_config_tx, feed_config_rx) = watch::channel(feed_config);
+        let feed_config_tx = Arc::new(feed_config_tx);
         let config = Arc::new(Mutex::new(initial.clone()));
+        let (config_tx, config_rx) = watch::channel(Arc::new(initial.config.clone()));
         let watcher = match ConfigWatcher::spawn(sources.clone(), initial) {
             Ok((watcher, mut events)) => {
-                let config = config.clone();
+                let (config, feed_config_tx) = (config.clone(), feed_config_tx.clone());
                 tokio::spawn(async move {
                     while let Some(event) = events.recv().await {
                         if let ConfigEvent::Reloaded(loaded) = &event {
                             *config.lock().unwrap_or_else(PoisonError::into_inner) = loaded.clone();
+                            config_tx.send_replace(Arc::new(loaded.config.clone()));
                         }
                         feed_config_tx.send_modify(|c| c.apply(&event));
                     }
@@ -71,9 +118,44 @@ impl Backend {
             }
         };
         let store = Store::new(home.clone());
-        let sessions = Arc::new(Sessions::new(store, Probes::live(&home), EnrichmentPolicy::default()));
+        let sessions = Arc::new(Sessions::new(store.clone(), Probes::live(&home), EnrichmentPolicy::default()));
         let feed = Feed::start(sessions.clone(), home.clone(), feed_config_rx, options).await;
-        Backend { home, sources, sessions, feed, config, subscribers: Subscribers::default(), _config_watcher: watcher }
+        let pr_loop = start_pr_loop(store.clone(), config.clone(), feed_config_tx);
+        let sender = Arc::new(ConfiguredOps { home: home.clone(), config: config.clone() });
+        let facts = Arc::new(GhPrFacts::new(config_rx.clone()));
+        let reactor = Arc::new(Reactor::new(store, config_rx.borrow().clone(), sender, facts));
+        Backend {
+            home,
+            sources,
+            sessions,
+            feed,
+            config,
+            config_rx,
+            subscribers: Subscribers::default(),
+            _config_watcher: watcher,
+            pr_loop,
+            reactor,
+            attention: Mutex::new(None),
+        }
+    }
+
+    /// Starts notifications and reactions (SPEC H2, H3): `desktop` shows OS notifications,
+    /// `focus` says what the user is looking at, `on_notified` hears of each one delivered.
+    /// Called once the app can show notifications; a second call replaces the first task.
+    pub fn start_attention(&self, desktop: Desktop, focus: watch::Receiver<Focus>, on_notified: OnNotified) {
+        let sources = AttentionSources {
+            config: self.config_rx.clone(),
+            focus,
+            desktop,
+            reactor: self.reactor.clone(),
+            on_notified,
+        };
+        *self.attention.lock().unwrap_or_else(PoisonError::into_inner) = Some(Attention::spawn(&self.feed, sources));
+    }
+
+    /// Asks the PR loop for a pass soon (a session was spawned, restored or sent a message).
+    pub fn poke_pr_loop(&self) {
+        self.pr_loop.poke();
     }
 
     /// The last good config.

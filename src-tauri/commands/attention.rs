@@ -20,8 +20,5 @@ pub fn set_focus(focus: tauri::State<'_, FocusState>, session: Option<String>) -
 fn parse_key(text: &str) -> Result<SessionKey, IpcError> {
     let invalid = || IpcError::new(IpcErrorCode::InvalidInput, format!("{text:?} is not a <project>/<session> key"));
     let (project, id) = text.split_once('/').ok_or_else(invalid)?;
-    Ok(SessionKey {
-        project: project.parse().map_err(|_| invalid())?,
-        id: id.parse().map_err(|_| invalid())?,
-    })
+    Ok(SessionKey { project: project.parse().map_err(|_| invalid())?, id: id.parse().map_err(|_| invalid())? })
 }
