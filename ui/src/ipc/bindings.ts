@@ -760,7 +760,7 @@ path: string | null,
  */
 purpose: string, };
 
-export type WarningSource = "config" | "store" | "feed";
+export type WarningSource = "config" | "store" | "feed" | "github";
 
 export type WorktreeOutcome = { "kind": "removed" } | { "kind": "kept", 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createEntry } from "../feed/entry";
 import { feedSession } from "../feed/fixtures";
-import { ageAnchor, agentMonogram, ciMark, humaniseBranch, middleEllipsis, prText, rowTitle } from "./row";
+import { prInfo } from "../pr/fixtures";
+import { ageAnchor, agentMonogram, ciMark, humaniseBranch, middleEllipsis, prColumn, prText, rowTitle } from "./row";
 
 describe("row title", () => {
   it("prefers the display name, then the humanised branch, then the id", () => {
@@ -73,6 +74,35 @@ describe("PR column", () => {
     expect(ciMark({ ci: "failing" })).toBe("failing");
     expect(ciMark({ ci: "unknown" }), "unknown CI draws nothing rather than a guess").toBeNull();
     expect(ciMark(null)).toBeNull();
+  });
+
+  it("reads the PR loop's reading when there is one: #n and the worst mark, conflicts included", () => {
+    const record = createEntry("api/a", feedSession({ id: "a", pr: { number: 412, reason: "in_progress" } })).record;
+    expect(prColumn({ ...record, prInfo: prInfo() }, null)).toEqual({
+      text: "#412",
+      mark: "passing",
+      title: "#412 Add OAuth scopes · CI passing",
+    });
+    expect(prColumn({ ...record, prInfo: prInfo({ ci: "pending", mergeable: "conflicting" }) }, null).mark).toBe(
+      "conflicts",
+    );
+    const failing = prColumn(
+      { ...record, prInfo: prInfo({ ci: "failing", mergeable: "conflicting", failedChecks: [{ name: "lint", url: null }] }) },
+      null,
+    );
+    expect(failing.mark, "failing outranks conflicts").toBe("failing");
+    expect(failing.title).toBe("#412 Add OAuth scopes · CI failing: lint");
+    expect(prColumn({ ...record, prInfo: prInfo({ ci: "none" }) }, null)).toMatchObject({ text: "#412", mark: null });
+  });
+
+  it("falls back to the lifecycle's PR before the loop read it, or when the reading is of an older PR", () => {
+    const entry = createEntry("api/a", feedSession({ id: "a", pr: { number: 413, reason: "ci_failing" } }));
+    expect(prColumn(entry.record, entry.pr)).toEqual({ text: "#413", mark: "failing", title: "#413 · CI failing" });
+    expect(prColumn({ ...entry.record, prInfo: prInfo({ number: 412 }) }, entry.pr).text, "reading of #412 is stale").toBe(
+      "#413",
+    );
+    const none = createEntry("api/b", feedSession({ id: "b" }));
+    expect(prColumn(none.record, none.pr)).toEqual({ text: null, mark: null, title: "" });
   });
 });
 

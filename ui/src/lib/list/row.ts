@@ -3,6 +3,7 @@
 
 import type { SessionRecord } from "../../ipc/bindings";
 import type { CiState, PrDisplay, SessionEntry } from "../feed";
+import { currentPrInfo, prMarkTitle, worstPrMark, type PrMark } from "../pr/prinfo";
 
 /**
  * "feat/oauth-scopes" → "Oauth scopes". Null when the branch says no more than the id does
@@ -64,6 +65,35 @@ export function prText(pr: Pick<PrDisplay, "number" | "url"> | null): string | n
   if (pr === null) return null;
   if (pr.number !== null) return `#${pr.number}`;
   return pr.url !== null ? "PR" : null;
+}
+
+const CI_TITLES: Record<Exclude<CiState, "unknown">, string> = {
+  failing: "CI failing",
+  pending: "CI running",
+  passing: "CI passing",
+};
+
+/** The PR·CI column (UI §1.4): `#412` and one worst-state mark, with the mark's words for its tooltip. */
+export interface PrColumn {
+  text: string | null;
+  mark: PrMark | null;
+  title: string;
+}
+
+/**
+ * What the PR loop read (`prInfo`) when it is about the lifecycle's PR: it knows conflicts as well
+ * as CI. Before the loop read the PR, the lifecycle's PR part alone decides.
+ */
+export function prColumn(record: Pick<SessionRecord, "prInfo" | "lifecycle">, pr: PrDisplay | null): PrColumn {
+  const info = currentPrInfo(record);
+  if (info !== null) {
+    const mark = worstPrMark(info);
+    const title = [`#${info.number} ${info.title}`, mark === null ? null : prMarkTitle(mark, info)];
+    return { text: `#${info.number}`, mark, title: title.filter((t) => t !== null).join(" · ") };
+  }
+  const text = prText(pr);
+  const mark = text === null ? null : ciMark(pr);
+  return { text, mark, title: [text, mark === null ? null : CI_TITLES[mark]].filter((t) => t !== null).join(" · ") };
 }
 
 /**

@@ -78,3 +78,13 @@ describe("banner", () => {
     expect(bannerText([quarantined], "/home/u"), "the banner tildifies like the panel").toContain("~/.grove/projects");
   });
 });
+
+describe("GitHub warnings", () => {
+  it("say when PR state resumes, or how to fix gh", async () => {
+    const { whatToDo } = await import("./warnings");
+    const limited = { source: "github" as const, message: "GitHub rate limit: checking again at 14:05", file: null, line: null };
+    const missing = { source: "github" as const, message: "gh is not installed", file: null, line: null };
+    expect(whatToDo(limited)).toMatch(/resume by themselves/);
+    expect(whatToDo(missing)).toMatch(/gh auth login/);
+  });
+});

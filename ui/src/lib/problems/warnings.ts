@@ -14,9 +14,10 @@ const ORDER: readonly { source: WarningSource; title: string }[] = [
   { source: "config", title: "Config" },
   { source: "store", title: "Records" },
   { source: "feed", title: "Feed" },
+  { source: "github", title: "GitHub" },
 ];
 
-/** Config, Records, Feed, each in arrival order; empty groups left out. */
+/** Config, Records, Feed, GitHub, each in arrival order; empty groups left out. */
 export function groupWarnings(warnings: readonly FeedWarning[]): WarningGroup[] {
   return ORDER.map(({ source, title }) => ({ source, title, warnings: warnings.filter((w) => w.source === source) })).filter(
     (g) => g.warnings.length > 0,
@@ -44,6 +45,11 @@ export function whatToDo(w: FeedWarning): string {
       return "Grove skipped this file; the other sessions are unaffected.";
     case "feed":
       return "Grove keeps showing the last good data and retries.";
+    case "github":
+      // PR and CI state pause; sessions and agents are unaffected.
+      return /rate limit/i.test(w.message)
+        ? "PR and CI state resume by themselves when the limit ends; nothing else waits on it."
+        : "Install gh and run `gh auth login`; PR and CI state resume on the next check.";
   }
 }
 
