@@ -72,6 +72,7 @@ fn resolve_project(
         post_create: entry.post_create.clone().or_else(|| behaviour.post_create.clone()).unwrap_or_default(),
         agent_rules_file: entry.agent_rules_file.clone().or_else(|| behaviour.agent_rules_file.clone()),
         reactions,
+        mute_notifications: entry.mute_notifications.or(behaviour.mute_notifications).unwrap_or(false),
         declared_in: layer.path.clone(),
         local_file: local.map(|l| l.path.clone()),
         id,

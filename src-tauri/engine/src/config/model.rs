@@ -71,6 +71,8 @@ pub struct Project {
     pub agent_rules_file: Option<PathBuf>,
     /// Project-level reaction overrides (entry over `grove.toml`).
     pub reactions: BTreeMap<ReactionKey, ReactionOverride>,
+    /// No notifications for this project's sessions (entry over `grove.toml`).
+    pub mute_notifications: bool,
     /// The config file that declared the project.
     pub declared_in: PathBuf,
     /// The project's `grove.toml`, when one was found and applied.
@@ -172,6 +174,7 @@ mod tests {
                 post_create: vec![],
                 agent_rules_file: None,
                 reactions: BTreeMap::from([(ReactionKey::CiFailed, project_override)]),
+                mute_notifications: false,
                 declared_in: "/c.toml".into(),
                 local_file: None,
             },

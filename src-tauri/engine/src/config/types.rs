@@ -170,6 +170,8 @@ pub struct ProjectFile {
     pub agent_rules_file: Option<PathBuf>,
     /// Per-project reaction overrides, on top of the global ones.
     pub reactions: BTreeMap<ReactionKey, ReactionOverride>,
+    /// No notifications for this project's sessions (SPEC H2); its reactions still act.
+    pub mute_notifications: Option<bool>,
 }
 
 /// `[agents.<name>]`: how to start an agent. A name of a built-in agent overrides its command and

@@ -49,6 +49,8 @@ pub struct NotificationPolicy {
     focus: Option<SessionKey>,
     window_focused: bool,
     muted: BTreeSet<ProjectId>,
+    /// Projects whose config says `mute_notifications = true`.
+    config_muted: BTreeSet<ProjectId>,
     priorities: Priorities,
     burst: Option<Burst>,
 }
@@ -107,6 +109,7 @@ impl NotificationPolicy {
     /// Takes the priorities from `config`'s reactions (config level, then per project). Call on
     /// load and on every reload.
     pub fn configure(&mut self, config: &Config) {
+        self.config_muted = config.projects.values().filter(|p| p.mute_notifications).map(|p| p.id.clone()).collect();
         let config_level = |signal: Signal| {
             let key = reaction_key(signal);
             let builtin = Reaction::builtin(key);
@@ -147,9 +150,9 @@ impl NotificationPolicy {
         }
     }
 
-    /// Whether `project` is muted.
+    /// Whether `project` is muted, by [`set_muted`](Self::set_muted) or by its config.
     pub fn is_muted(&self, project: &ProjectId) -> bool {
-        self.muted.contains(project)
+        self.muted.contains(project) || self.config_muted.contains(project)
     }
 
     /// Takes in what `observations` show at `now`. They may be the whole fleet or only the
@@ -234,7 +237,7 @@ impl NotificationPolicy {
 
     /// Whether notifications about `key` are dropped now.
     fn suppressed(&self, key: &SessionKey) -> bool {
-        self.muted.contains(&key.project) || (self.window_focused && self.focus.as_ref() == Some(key))
+        self.is_muted(&key.project) || (self.window_focused && self.focus.as_ref() == Some(key))
     }
 }
 

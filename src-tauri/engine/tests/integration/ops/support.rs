@@ -69,6 +69,7 @@ impl Fixture {
                 runtime,
                 post_create: post_create.iter().map(|c| (*c).to_owned()).collect(),
                 agent_rules_file: None,
+                mute_notifications: false,
                 reactions: BTreeMap::new(),
                 declared_in: root.join("config.toml"),
                 local_file: None,

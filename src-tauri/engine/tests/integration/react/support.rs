@@ -81,6 +81,7 @@ pub fn project_entry(id: &str) -> grove_engine::config::Project {
         runtime: grove_engine::config::Runtime::Process,
         post_create: Vec::new(),
         agent_rules_file: None,
+        mute_notifications: false,
         reactions: Default::default(),
         declared_in: "/config.toml".into(),
         local_file: None,

@@ -105,3 +105,17 @@ fn priorities_follow_the_reactions_config_then_project() {
     let out = titles(&d.flush());
     assert_eq!(out, [("api-1: CI failing".into(), Priority::Urgent), ("web-1: CI failing".into(), Priority::Info)]);
 }
+
+#[test]
+fn a_project_muted_in_its_config_says_nothing_while_the_others_do() {
+    let mut config = Config::default();
+    let mut muted = project_entry("api");
+    muted.mute_notifications = true;
+    config.projects.insert(project("api"), muted);
+    config.projects.insert(project("web"), project_entry("web"));
+    let mut d = Driver::started_with(vec![obs("api-1", &[]), obs("web-1", &[])]);
+    d.policy.configure(&config);
+    assert!(d.policy.is_muted(&project("api")), "mute_notifications = true mutes api");
+    d.observe(vec![obs("api-1", &[Signal::NeedsYou]), obs("web-1", &[Signal::NeedsYou])]);
+    assert_eq!(titles(&d.flush()), [("web-1 needs you".into(), Priority::Urgent)], "only the unmuted project notifies");
+}

@@ -77,6 +77,7 @@ impl DemoFixture {
                 runtime: Runtime::Tmux,
                 post_create: Vec::new(),
                 agent_rules_file: None,
+                mute_notifications: false,
                 reactions: BTreeMap::new(),
                 declared_in: root.join("config.toml"),
                 local_file: None,

@@ -278,6 +278,7 @@ fn config_with(key: ReactionKey, over: ReactionOverride) -> Config {
             runtime: Runtime::Tmux,
             post_create: Vec::new(),
             agent_rules_file: None,
+            mute_notifications: false,
             reactions: BTreeMap::from([(key, over)]),
             declared_in: "/r/config.toml".into(),
             local_file: None,
