@@ -127,6 +127,23 @@ mod tests {
     }
 
     #[test]
+    fn github_trouble_is_a_warning_that_survives_config_reloads() {
+        let mut config =
+            FeedConfig { github: Some("GitHub rate limit: checking again at 14:05".into()), ..Default::default() };
+        let loaded = Loaded {
+            config: crate::config::Config::default(),
+            sources: vec![],
+            warnings: vec![],
+            local_errors: vec![],
+        };
+        config.apply(&ConfigEvent::Reloaded(std::sync::Arc::new(loaded)));
+        let warnings = config.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].source, WarningSource::Github);
+        assert!(warnings[0].message.contains("rate limit"), "{warnings:?}");
+    }
+
+    #[test]
     fn local_file_errors_flag_their_project_and_survive_a_failed_global_reload() {
         let mut config = FeedConfig {
             projects: vec![project("api", Some("/repo/grove.toml"))],
