@@ -1,6 +1,7 @@
 //! Probe tests (SPEC D1, D2, D11, I1-I5).
 
 mod agents;
+mod layer_rules;
 mod layers;
 mod long_transcripts;
 pub(crate) mod support;

@@ -4,9 +4,9 @@
 //! turned into events-file lines exactly as `grove hook` writes them (`event_of` + `append`, or
 //! `mark` for Grove's own markers), the transcript is filed where the adapter looks, a fake
 //! `PaneCapture` shows the screen, and `AgentAdapters::layered(...)` classifies the session.
-//! Every mismatch of a corpus is listed in one failure. Then table tests of `combine`,
-//! `wants_pane` and `confirm` for the rules the corpus cannot show, and a check that the screen
-//! is not captured when the hooks settle the state.
+//! Every mismatch of a corpus is listed in one failure; and a check that the screen is not
+//! captured when the hooks settle the state. The rules the corpus cannot show are table-tested
+//! in `layer_rules`.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -14,15 +14,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use grove_engine::events::{HookInput, INPUT_EVENT, LAUNCH_EVENT, append, event_of, mark};
 use grove_engine::home::GroveHome;
-use grove_engine::probe::agents::hooks::HookReading;
-use grove_engine::probe::agents::layers::{FRESH, Reported, STALLED, combine, confirm, wants_pane};
-use grove_engine::probe::agents::{PaneBatcher, PaneCapture, PaneVerdict, TailReader, encode_claude_project_dir};
-use grove_engine::probe::{
-    ActivitySource, AgentActivity, AgentAdapters, AgentDirs, Confidence, LastOutput, ProbeError, ProbeFuture,
-};
+use grove_engine::probe::agents::{PaneBatcher, PaneCapture, TailReader, encode_claude_project_dir};
+use grove_engine::probe::{AgentActivity, AgentAdapters, AgentDirs, LastOutput, ProbeError, ProbeFuture};
 use grove_engine::session::{Activity, SessionRecord};
 use serde::Deserialize;
 use serde_json::Value;
@@ -345,189 +341,3 @@ async fn claude_s_screen_is_not_captured_when_its_hooks_settle_the_state() {
 }
 
 // --- combine, wants_pane, confirm: rules the corpus cannot show ---------------------------
-
-fn at(secs: i64) -> DateTime<Utc> {
-    instant("2025-11-02T10:15:00Z") + TimeDelta::seconds(secs)
-}
-
-fn hooks(activity: Activity, secs: i64, session_id: Option<&str>) -> HookReading {
-    HookReading { activity, at: at(secs), detail: None, error: None, session_id: session_id.map(str::to_owned) }
-}
-
-fn reading(activity: Activity, source: ActivitySource, evidence: Option<i64>) -> AgentActivity {
-    AgentActivity {
-        activity,
-        source,
-        last_activity_at: evidence.map(at),
-        agent_session_id: None,
-        error: None,
-        detail: None,
-        confidence: if source == ActivitySource::Hook { Confidence::High } else { Confidence::Medium },
-        evidence_at: evidence.map(at),
-        session_rebound: false,
-    }
-}
-
-/// A transcript reading as the adapters give it: no evidence time of its own.
-fn transcript(activity: Activity, last: Option<i64>, session_id: Option<&str>) -> AgentActivity {
-    AgentActivity {
-        evidence_at: None,
-        agent_session_id: session_id.map(str::to_owned),
-        ..reading(activity, ActivitySource::Transcript, last)
-    }
-}
-
-#[test]
-fn combine_lets_only_a_newer_decisive_transcript_replace_the_hooks() {
-    let waiting = Reported { hooks: Some(hooks(Activity::WaitingInput, 10, Some("s-1"))), input_at: None };
-    let cases = [
-        // (transcript, expected activity, source, why)
-        (transcript(Activity::Ready, Some(20), None), Activity::Ready, ActivitySource::Transcript, "newer turn end"),
-        (transcript(Activity::Ready, Some(5), None), Activity::WaitingInput, ActivitySource::Hook, "older turn end"),
-        (transcript(Activity::Ready, Some(10), None), Activity::WaitingInput, ActivitySource::Hook, "same instant"),
-        (transcript(Activity::Unknown, Some(30), None), Activity::WaitingInput, ActivitySource::Hook, "unknown"),
-        (transcript(Activity::Ready, None, None), Activity::WaitingInput, ActivitySource::Hook, "no time"),
-    ];
-    for (t, activity, source, why) in cases {
-        let got = combine(&waiting, Some(t), Some("s-1")).expect("a reading");
-        assert_eq!((got.activity, got.source), (activity, source), "{why}");
-    }
-    let unknown_newer = combine(&waiting, Some(transcript(Activity::Unknown, Some(30), None)), Some("s-1")).unwrap();
-    assert_eq!(unknown_newer.last_activity_at, Some(at(30)), "the later layer's time is the last activity");
-    assert_eq!(unknown_newer.evidence_at, Some(at(10)), "but the evidence is the hook's");
-    assert_eq!(combine(&Reported::default(), None, None), None, "no layer, no reading");
-}
-
-#[test]
-fn combine_takes_the_session_id_from_the_hooks_first() {
-    let reported = Reported { hooks: Some(hooks(Activity::Ready, 10, Some("new"))), input_at: None };
-    let got = combine(&reported, Some(transcript(Activity::Active, Some(20), Some("old"))), Some("old")).unwrap();
-    assert_eq!(got.activity, Activity::Active, "the newer transcript decides the activity");
-    assert_eq!((got.agent_session_id.as_deref(), got.session_rebound), (Some("new"), true), "the hook's id");
-    let same = combine(&reported, None, Some("new")).unwrap();
-    assert!(!same.session_rebound, "the recorded id reported again is no rebinding");
-    // Aider's notify carries no id: the transcript's (none for Aider, some for others) is kept.
-    let silent = Reported { hooks: Some(hooks(Activity::Ready, 10, None)), input_at: None };
-    let got = combine(&silent, Some(transcript(Activity::Unknown, None, Some("t-id"))), None).unwrap();
-    assert_eq!((got.agent_session_id.as_deref(), got.session_rebound), (Some("t-id"), false));
-}
-
-#[test]
-fn combine_counts_grove_s_input_only_as_the_answer_to_an_earlier_wait() {
-    let cases = [
-        (Activity::WaitingInput, 20, Activity::Active, ActivitySource::Input, "input after the wait"),
-        (Activity::WaitingInput, 5, Activity::WaitingInput, ActivitySource::Hook, "input before the wait"),
-        (Activity::Ready, 20, Activity::Ready, ActivitySource::Hook, "input after a finished turn"),
-        (Activity::Blocked, 20, Activity::Blocked, ActivitySource::Hook, "input after an error"),
-    ];
-    for (before, input, activity, source, why) in cases {
-        let reported = Reported { hooks: Some(hooks(before, 10, None)), input_at: Some(at(input)) };
-        let got = combine(&reported, None, None).unwrap();
-        assert_eq!((got.activity, got.source), (activity, source), "{why}");
-        if source == ActivitySource::Input {
-            assert_eq!((got.confidence, got.evidence_at), (Confidence::Medium, Some(at(input))), "{why}");
-        }
-    }
-}
-
-#[test]
-fn wants_pane_reads_the_screen_only_when_it_can_settle_something() {
-    let now = at(100);
-    let fresh = 100 - STALLED.num_seconds() + 1;
-    let stale = 100 - STALLED.num_seconds();
-    let cases = [
-        ("claude-code", reading(Activity::WaitingInput, ActivitySource::Hook, Some(99)), true),
-        ("claude-code", reading(Activity::Unknown, ActivitySource::Transcript, None), true),
-        ("claude-code", reading(Activity::Active, ActivitySource::Hook, Some(fresh)), false),
-        ("claude-code", reading(Activity::Active, ActivitySource::Transcript, Some(stale)), true),
-        ("claude-code", reading(Activity::Active, ActivitySource::Transcript, None), true),
-        ("claude-code", reading(Activity::Active, ActivitySource::Input, Some(99)), true),
-        ("claude-code", reading(Activity::Ready, ActivitySource::Hook, Some(0)), false),
-        ("claude-code", reading(Activity::Idle, ActivitySource::Hook, Some(0)), false),
-        ("codex", reading(Activity::Ready, ActivitySource::Hook, Some(0)), false),
-        ("aider", reading(Activity::Ready, ActivitySource::Hook, Some(99)), true),
-        ("aider", reading(Activity::Idle, ActivitySource::Transcript, Some(0)), true),
-        ("claude-code", reading(Activity::Blocked, ActivitySource::Hook, Some(0)), false),
-        ("codex", reading(Activity::Exited, ActivitySource::Hook, Some(0)), false),
-        ("aider", reading(Activity::Blocked, ActivitySource::Transcript, Some(0)), false),
-        ("shell", reading(Activity::Unknown, ActivitySource::Output, None), false),
-        ("my-custom-agent", reading(Activity::WaitingInput, ActivitySource::Hook, Some(99)), false),
-    ];
-    for (agent, r, want) in cases {
-        assert_eq!(
-            wants_pane(agent, &r, now),
-            want,
-            "{agent} {:?} from {:?} at {:?}",
-            r.activity,
-            r.source,
-            r.evidence_at
-        );
-    }
-}
-
-#[test]
-fn confirm_settles_a_reading_by_what_the_screen_shows() {
-    let now = at(100);
-    let fresh = 100 - FRESH.num_seconds() + 1;
-    let dialog = PaneVerdict::Waiting("Do you want to proceed?".into());
-    let wait = |secs| reading(Activity::WaitingInput, ActivitySource::Hook, Some(secs));
-    let cases = [
-        // (reading, screen, expected activity, source, confidence, why)
-        (wait(10), dialog.clone(), Activity::WaitingInput, ActivitySource::Hook, Confidence::High, "confirmed"),
-        (wait(10), PaneVerdict::AtPrompt, Activity::Ready, ActivitySource::Pane, Confidence::Medium, "dismissed"),
-        (wait(fresh), PaneVerdict::AtPrompt, Activity::WaitingInput, ActivitySource::Hook, Confidence::High, "fresh"),
-        (wait(10), PaneVerdict::Unclear, Activity::WaitingInput, ActivitySource::Hook, Confidence::High, "unclear"),
-        (
-            wait(fresh),
-            PaneVerdict::Working,
-            Activity::WaitingInput,
-            ActivitySource::Hook,
-            Confidence::High,
-            "not drawn",
-        ),
-        (
-            reading(Activity::Unknown, ActivitySource::Transcript, None),
-            PaneVerdict::AtPrompt,
-            Activity::Ready,
-            ActivitySource::Pane,
-            Confidence::Medium,
-            "nothing known, at its prompt",
-        ),
-        (
-            reading(Activity::Active, ActivitySource::Transcript, Some(10)),
-            PaneVerdict::AtPrompt,
-            Activity::Active,
-            ActivitySource::Transcript,
-            Confidence::Medium,
-            "the prompt alone does not end a turn",
-        ),
-        (
-            reading(Activity::Ready, ActivitySource::Hook, Some(10)),
-            dialog.clone(),
-            Activity::WaitingInput,
-            ActivitySource::Pane,
-            Confidence::Medium,
-            "a question nothing reported",
-        ),
-        (
-            reading(Activity::Active, ActivitySource::Input, Some(99)),
-            PaneVerdict::Working,
-            Activity::Active,
-            ActivitySource::Input,
-            Confidence::High,
-            "the answer took",
-        ),
-    ];
-    for (before, verdict, activity, source, confidence, why) in cases {
-        let got = confirm("codex", before.clone(), &verdict, now);
-        assert_eq!((got.activity, got.source, got.confidence), (activity, source, confidence), "{why}");
-        if got.source == ActivitySource::Pane && before.source != ActivitySource::Pane {
-            assert_eq!(got.evidence_at, Some(now), "{why}: the screen is the evidence, seen now");
-        }
-        if let PaneVerdict::Waiting(line) = &verdict
-            && got.source == ActivitySource::Pane
-        {
-            assert!(got.detail.as_deref().is_some_and(|d| d.contains(line.as_str())), "{why}: {:?}", got.detail);
-        }
-    }
-}
