@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
-use super::{Gh, RepoSlug, failed_check_logs, origin_slug, review_comments};
+use super::{Gh, RepoSlug, ScmProject, failed_check_logs, project_repo, review_comments};
 use crate::config::Config;
 use crate::react::reactions::{FactsError, PortFuture, PrFactSource};
 use crate::scm::{CheckLog, ReviewComment};
@@ -35,10 +35,8 @@ impl GhPrFacts {
     async fn repo(&self, session: &SessionRecord) -> Result<RepoSlug, FactsError> {
         let project = self.config.borrow().project(&session.project_id).cloned();
         let project = project.ok_or_else(|| FactsError(format!("project {} is not configured", session.project_id)))?;
-        if let Some(slug) = project.repo.as_deref().and_then(RepoSlug::parse) {
-            return Ok(slug);
-        }
-        origin_slug(std::path::Path::new("git"), &project.path).await.map_err(FactsError)
+        let project = ScmProject { id: project.id, path: project.path, repo: project.repo };
+        project_repo(std::path::Path::new("git"), &project).await.map_err(FactsError)
     }
 }
 
