@@ -1,5 +1,5 @@
 // Dashboard shortcuts (UI §3.1) as data: a key press becomes a command, and selection moves are
-// plain functions of the visible order. The window listener in App only dispatches.
+// plain functions of the visible order. The window listener (shortcuts.ts) only dispatches.
 
 import type { GroupKey } from "../groups";
 

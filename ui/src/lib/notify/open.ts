@@ -1,6 +1,6 @@
 // A notification click opens its session (UI §3.4): the list's scope widens just enough for the
 // session's row to exist (another project → all projects; a view on another group → no view).
-// Pure, so App only applies the answer.
+// Pure, so the notification wiring (notifications.svelte.ts) only applies the answer.
 
 import type { GroupKey } from "../groups";
 

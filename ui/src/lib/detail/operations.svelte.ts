@@ -1,0 +1,164 @@
+// What the detail panel does to its session (UI §1.6, §3.5): restore it, kill it (a first click
+// arms Kill, a second within 2 s kills), discard the worktree a kill kept, open its worktree or
+// PR, copy its branch or path. Results and errors belong to the session shown: `reset` clears
+// them when the panel moves to another session, and an answer that arrives after that is dropped.
+
+import {
+  GroveError,
+  killSession,
+  openPr,
+  openWorktree,
+  restoreSession,
+  type KeptReason,
+  type KillOutcome,
+  type OpenTarget,
+} from "../../ipc";
+import { realTimers, type Timers } from "../spawn/pending";
+import { killOutcomeText, operationError } from "./facts";
+
+const KILL_ARM_MS = 2000;
+const COPIED_MS = 1500;
+
+/** The operation under way; the panel's buttons wait while there is one. */
+export type Busy = "restore" | "kill" | "discard" | "open";
+
+/** What the operations call: the IPC commands and the clipboard, unless a test gives its own. */
+export interface OperationCalls {
+  restore(session: string): Promise<unknown>;
+  kill(session: string, discard: boolean): Promise<KillOutcome>;
+  open(session: string, target: OpenTarget): Promise<void>;
+  openPr(session: string): Promise<void>;
+  copy(text: string): Promise<void>;
+}
+
+const ipcCalls: OperationCalls = {
+  restore: restoreSession,
+  kill: killSession,
+  open: openWorktree,
+  openPr,
+  copy: (text) => navigator.clipboard.writeText(text),
+};
+
+export class SessionOperations {
+  error = $state<string | null>(null);
+  /** What the last operation did ("Restored ✓", "Killed · worktree kept: ..."). */
+  note = $state<string | null>(null);
+  busy = $state<Busy | null>(null);
+  killArmed = $state(false);
+  /** Why the last kill kept the worktree, when it did. */
+  kept = $state<KeptReason | null>(null);
+  /** Whether the discard confirmation is open. */
+  confirming = $state(false);
+  /** What was copied a moment ago ("branch", "path"). */
+  copied = $state<string | null>(null);
+
+  readonly #key: () => string;
+  readonly #id: () => string;
+  readonly #calls: OperationCalls;
+  readonly #timers: Timers;
+  #armTimer: unknown;
+  #copiedTimer: unknown;
+
+  /** `key` and `id` name the session shown now: the store's key, and the id the commands take. */
+  constructor(
+    session: { key: () => string; id: () => string },
+    calls: OperationCalls = ipcCalls,
+    timers: Timers = realTimers,
+  ) {
+    this.#key = session.key;
+    this.#id = session.id;
+    this.#calls = calls;
+    this.#timers = timers;
+  }
+
+  /** Forgets the previous session's results; call when the panel shows another session. */
+  reset(): void {
+    this.error = null;
+    this.note = null;
+    this.busy = null;
+    this.killArmed = false;
+    this.kept = null;
+    this.confirming = false;
+    this.copied = null;
+    this.#timers.clear(this.#armTimer);
+  }
+
+  /** Stops the timers; call when the panel goes away. */
+  dispose(): void {
+    this.#timers.clear(this.#armTimer);
+    this.#timers.clear(this.#copiedTimer);
+  }
+
+  async restore(): Promise<void> {
+    const key = this.#key();
+    const record = await this.#run("restore", "Restore", () => this.#calls.restore(this.#id()));
+    if (record && this.#key() === key) this.note = "Restored ✓";
+  }
+
+  async open(target: OpenTarget): Promise<void> {
+    await this.#run("open", target === "editor" ? "Open in editor" : "Open folder", () =>
+      this.#calls.open(this.#id(), target),
+    );
+  }
+
+  async openPr(): Promise<void> {
+    await this.#run("open", "Open PR", () => this.#calls.openPr(this.#id()));
+  }
+
+  /** Kill's button: the first click arms it for a moment, a second one kills. */
+  clickKill(): void {
+    if (!this.killArmed) {
+      this.killArmed = true;
+      this.#timers.clear(this.#armTimer);
+      this.#armTimer = this.#timers.set(() => (this.killArmed = false), KILL_ARM_MS);
+      return;
+    }
+    this.#timers.clear(this.#armTimer);
+    this.killArmed = false;
+    void this.kill(false);
+  }
+
+  /** Kills the session; `discard` also deletes the worktree a previous kill kept. */
+  async kill(discard: boolean): Promise<void> {
+    const key = this.#key();
+    const outcome = await this.#run(discard ? "discard" : "kill", discard ? "Discard worktree" : "Kill", () =>
+      this.#calls.kill(this.#id(), discard),
+    );
+    if (this.#key() !== key) return;
+    this.confirming = false;
+    if (!outcome) return;
+    this.note = killOutcomeText(outcome);
+    this.kept = outcome.worktree.kind === "kept" ? outcome.worktree.reason : null;
+  }
+
+  /** Copies `text`; `what` names it, so its button can say "copied ✓" for a moment. */
+  async copy(what: string, text: string): Promise<void> {
+    try {
+      await this.#calls.copy(text);
+      this.copied = what;
+      this.#timers.clear(this.#copiedTimer);
+      this.#copiedTimer = this.#timers.set(() => (this.copied = null), COPIED_MS);
+    } catch (e) {
+      this.error = `Copy failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  /** Runs an operation for the session shown now; its answer is dropped if the panel moved on. */
+  async #run<T>(kind: Busy, verb: string, op: () => Promise<T>): Promise<T | null> {
+    const key = this.#key();
+    this.busy = kind;
+    this.error = null;
+    this.note = null;
+    try {
+      return await op();
+    } catch (e) {
+      if (this.#key() === key) {
+        const err = e instanceof GroveError ? e : new GroveError("internal", e instanceof Error ? e.message : String(e));
+        this.error = operationError(verb, err);
+      }
+      return null;
+    } finally {
+      if (this.#key() === key) this.busy = null;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { feedSession, snapshot } from "./feed/fixtures";
+import { ListNavigation } from "./list/navigation.svelte";
+import { Shortcuts, type Panels } from "./shortcuts";
+import { SpawnTracker } from "./spawn/tracker.svelte";
+import { fakeFeed } from "./testing/feed";
+import { fakeTimers } from "./testing/timers";
+
+const working = (id: string, project = "api") => feedSession({ id, project });
+const needsYou = (id: string, project = "api") =>
+  feedSession({ id, project, attention: "respond", status: "needs_input" });
+
+async function harness() {
+  const feed = await fakeFeed();
+  feed.send(snapshot(1, [needsYou("r1"), working("w1"), working("w2"), needsYou("x1", "web")]));
+  const nav = new ListNavigation(feed.live, new SpawnTracker(), () => {});
+  const panels: Panels = { sidebarOpen: true, spawnOpen: false, problemsOpen: false };
+  const fleet = { open: false };
+  const clock = fakeTimers();
+  const shortcuts = new Shortcuts({ live: feed.live, nav, panels, fleetOpen: () => fleet.open }, clock.timers);
+  return { ...feed, nav, panels, fleet, clock, shortcuts };
+}
+
+/** A keydown as the window sees it, on the page rather than in a field. */
+function key(k: string, mods: { mod?: boolean } = {}) {
+  const event = {
+    key: k,
+    metaKey: false,
+    ctrlKey: mods.mod ?? false,
+    shiftKey: false,
+    altKey: false,
+    isComposing: false,
+    defaultPrevented: false,
+    target: null,
+    preventDefault: () => void (event.defaultPrevented = true),
+  };
+  return event as unknown as KeyboardEvent;
+}
+
+let modalOpen = false;
+beforeEach(() => {
+  modalOpen = false;
+  vi.stubGlobal("HTMLElement", class {});
+  vi.stubGlobal("Element", class {});
+  vi.stubGlobal("document", { querySelector: () => (modalOpen ? {} : null) });
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe("Shortcuts", () => {
+  it("moves, opens and steps back out with Esc, one layer at a time", async () => {
+    const { nav, panels, shortcuts } = await harness();
+    shortcuts.onKey(key("j"));
+    expect([nav.selected, nav.detailOpen]).toEqual(["api/r1", false]);
+    shortcuts.onKey(key("Enter"));
+    expect(nav.shownKey).toBe("api/r1");
+    nav.view = "respond";
+    panels.spawnOpen = true;
+    panels.problemsOpen = true;
+    const layers = () => [panels.problemsOpen, panels.spawnOpen, nav.detailOpen, nav.selected, nav.view];
+    shortcuts.run({ kind: "escape" });
+    expect(layers()).toEqual([false, true, true, "api/r1", "respond"]);
+    shortcuts.run({ kind: "escape" });
+    expect(layers()).toEqual([false, false, true, "api/r1", "respond"]);
+    shortcuts.onKey(key("Escape"));
+    expect(layers()).toEqual([false, false, false, "api/r1", "respond"]);
+    shortcuts.onKey(key("Escape"));
+    expect(layers()).toEqual([false, false, false, null, "respond"]);
+    shortcuts.onKey(key("Escape"));
+    expect(layers()).toEqual([false, false, false, null, null]);
+  });
+
+  it("opens the first row when nothing is selected", async () => {
+    const { nav, shortcuts } = await harness();
+    shortcuts.onKey(key("o"));
+    expect(nav.shownKey).toBe("api/r1");
+  });
+
+  it("jumps to a group with g and its letter, while the letter comes soon enough", async () => {
+    const { nav, shortcuts, clock } = await harness();
+    shortcuts.onKey(key("g"));
+    shortcuts.onKey(key("w"));
+    expect(nav.selected).toBe("api/w1");
+    shortcuts.onKey(key("g"));
+    clock.fireAll();
+    shortcuts.onKey(key("y"));
+    expect(nav.selected, "a late letter is no jump").toBe("api/w1");
+  });
+
+  it("selects the next session that needs you, in scope", async () => {
+    const { nav, shortcuts } = await harness();
+    shortcuts.onKey(key(" "));
+    expect(nav.selected).toBe("api/r1");
+    shortcuts.onKey(key(" "));
+    expect(nav.selected).toBe("web/x1");
+    nav.project = "api";
+    shortcuts.onKey(key(" "));
+    expect(nav.selected).toBe("api/r1");
+  });
+
+  it("toggles the sidebar, opens the spawn sheet and picks the project scope", async () => {
+    const { nav, panels, shortcuts } = await harness();
+    shortcuts.onKey(key("b", { mod: true }));
+    expect(panels.sidebarOpen).toBe(false);
+    shortcuts.onKey(key("c"));
+    expect(panels.spawnOpen).toBe(true);
+    shortcuts.onKey(key("1", { mod: true }));
+    expect(nav.project, "the spawn sheet owns the keyboard").toBeNull();
+    panels.spawnOpen = false;
+    shortcuts.onKey(key("1", { mod: true }));
+    expect(nav.project).toBe("api");
+    shortcuts.onKey(key("9", { mod: true }));
+    expect(nav.project, "no ninth project").toBe("api");
+    shortcuts.onKey(key("0", { mod: true }));
+    expect(nav.project).toBeNull();
+  });
+
+  it("leaves the keyboard to an open dialog but the sidebar chord, and Esc to a sheet", async () => {
+    const { nav, panels, fleet, shortcuts } = await harness();
+    modalOpen = true;
+    const j = key("j");
+    shortcuts.onKey(j);
+    expect(nav.selected).toBeNull();
+    expect(j.defaultPrevented).toBe(false);
+    shortcuts.onKey(key("b", { mod: true }));
+    expect(panels.sidebarOpen).toBe(false);
+    modalOpen = false;
+
+    panels.problemsOpen = true;
+    shortcuts.onKey(key("j"));
+    expect(nav.selected).toBeNull();
+    fleet.open = true;
+    shortcuts.onKey(key("Escape"));
+    expect(panels.problemsOpen, "the quit or restore sheet answers Esc").toBe(true);
+    fleet.open = false;
+    shortcuts.onKey(key("Escape"));
+    expect(panels.problemsOpen).toBe(false);
+  });
+});

@@ -1,0 +1,119 @@
+// The window's keyboard (UI §3.1): keys become commands (list/keys.ts), carried out here on the
+// list, the detail and the app's panels. An open dialog owns the keyboard.
+
+import type { LiveFeed } from "./feed/live.svelte";
+import { commandFor, nextNeeding, type Command } from "./list/keys";
+import type { ListNavigation } from "./list/navigation.svelte";
+import { includeFor, projectAt } from "./list/scope";
+import { realTimers, type Timers } from "./spawn/pending";
+
+/** How long `g` waits for its group letter. */
+const G_PREFIX_MS = 1500;
+
+/** Which of the app's panels are open: the keyboard opens and closes them too. */
+export interface Panels {
+  sidebarOpen: boolean;
+  spawnOpen: boolean;
+  problemsOpen: boolean;
+}
+
+export interface ShortcutTargets {
+  live: LiveFeed;
+  nav: ListNavigation;
+  panels: Panels;
+  /** Whether a fleet sheet (quit, restore) is open: those answer their own keys. */
+  fleetOpen: () => boolean;
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || target.matches("input, textarea, select");
+}
+
+export class Shortcuts {
+  readonly #to: ShortcutTargets;
+  readonly #timers: Timers;
+  /** Set by `g`, for the group letter that may follow. */
+  #afterG = false;
+  #gTimer: unknown;
+
+  constructor(targets: ShortcutTargets, timers: Timers = realTimers) {
+    this.#to = targets;
+    this.#timers = timers;
+  }
+
+  /** The window's keydown handler. */
+  readonly onKey = (e: KeyboardEvent): void => {
+    if (e.defaultPrevented || e.isComposing) return;
+    const typing = isTyping(e.target);
+    const command = commandFor(
+      { key: e.key, mod: e.metaKey || e.ctrlKey, shift: e.shiftKey, alt: e.altKey, typing },
+      this.#afterG,
+    );
+    if (command?.kind !== "await-group") this.#afterG = false;
+    if (command === null) return;
+    // Enter and Space on a focused button belong to that button.
+    if ((e.key === "Enter" || e.key === " ") && e.target instanceof Element && e.target.closest("button, a")) return;
+    // A dialog (spawn, problems, a confirmation inside the detail) owns the keyboard, so j/k cannot
+    // change the session under a "Kill?" question. Only the sidebar chord passes, and Esc closes
+    // the spawn or problems sheet when the sheet itself did not take it. The quit and restore
+    // sheets sit over everything and answer their own keys, Esc included.
+    const { panels, fleetOpen } = this.#to;
+    const sheet = (panels.spawnOpen || panels.problemsOpen) && !fleetOpen();
+    const modal = sheet || fleetOpen() || document.querySelector('[aria-modal="true"]') !== null;
+    if (modal && command.kind !== "sidebar" && !(sheet && command.kind === "escape")) return;
+    e.preventDefault();
+    this.run(command);
+  };
+
+  run(command: Command): void {
+    const { live, nav, panels } = this.#to;
+    switch (command.kind) {
+      case "move":
+        nav.move(command.delta);
+        return;
+      case "open":
+        if (nav.selected !== null) nav.detailOpen = true;
+        else nav.select(nav.flat.rows[0] ?? null, true);
+        return;
+      case "escape":
+        if (panels.problemsOpen) panels.problemsOpen = false;
+        else if (panels.spawnOpen) panels.spawnOpen = false;
+        else if (nav.detailOpen) nav.detailOpen = false;
+        else if (nav.selected !== null) nav.selected = null;
+        else nav.view = null;
+        return;
+      case "spawn":
+        panels.spawnOpen = true;
+        return;
+      case "scope":
+        if (command.project === 0) nav.project = null;
+        else nav.project = projectAt(live.projects, command.project) ?? nav.project;
+        return;
+      case "sidebar":
+        panels.sidebarOpen = !panels.sidebarOpen;
+        return;
+      case "await-group":
+        this.#afterG = true;
+        this.#timers.clear(this.#gTimer);
+        this.#gTimer = this.#timers.set(() => (this.#afterG = false), G_PREFIX_MS);
+        return;
+      case "jump":
+        nav.jump(command.group);
+        return;
+      case "next-needing": {
+        const include = includeFor(nav.project);
+        const next = nextNeeding(
+          (g) => (include ? live.store.groups[g].filter(include) : live.store.groups[g]),
+          nav.selected,
+        );
+        const group = next === null ? undefined : live.store.sessions.get(next)?.group;
+        if (next === null || group === undefined) return;
+        if (nav.view !== null && nav.view !== group) nav.view = null;
+        nav.toggled[group] = true;
+        nav.select(next);
+        return;
+      }
+    }
+  }
+}
