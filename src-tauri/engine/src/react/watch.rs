@@ -10,14 +10,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Utc;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, sleep_until};
 
 use super::notifiers::Notifiers;
-use super::policy::{NotificationPolicy, Observation, route};
+use super::policy::{COALESCE_WINDOW, NotificationPolicy, Observation, SUMMARY_THRESHOLD, route};
 use super::reactions::Reactor;
-use super::{Notification, Notifier, Signal};
-use crate::config::{Config, ReactionKey};
+use super::{Notification, Notifier};
+use crate::config::{Config, Priority, ReactionKey};
 use crate::feed::{Feed, FeedEvent, FeedSession};
 use crate::manager::{SessionKey, SessionView};
 
@@ -81,16 +81,18 @@ async fn run(mut feed: crate::feed::Subscription, mut sources: AttentionSources,
     let focus = sources.focus.borrow_and_update().clone();
     policy.set_focus(focus.session, focus.window_focused);
     let mut views: HashMap<SessionKey, SessionView> = HashMap::new();
+    let (escalated_tx, mut escalated_rx) = mpsc::unbounded_channel::<Notification>();
+    let mut escalated = Gathered::default();
     loop {
         let deadline = policy.next_deadline().map(Instant::from_std);
+        let gathered = escalated.due;
         tokio::select! {
             _ = &mut stopped => return,
             event = feed.recv() => {
                 let Some(event) = event else { return };
                 let changed = apply(&mut views, event, &mut policy, &sources.reactor);
-                let config = sources.config.borrow().clone();
-                observe(&changed, &mut policy, &sources.reactor, &config);
-                react(changed, &sources, &notifiers);
+                observe(&changed, &mut policy, &sources.reactor);
+                react(changed, &sources, &escalated_tx);
             }
             changed = sources.config.changed() => {
                 if changed.is_err() {
@@ -105,6 +107,13 @@ async fn run(mut feed: crate::feed::Subscription, mut sources: AttentionSources,
                 if changed.is_ok() {
                     let focus = sources.focus.borrow_and_update().clone();
                     policy.set_focus(focus.session, focus.window_focused);
+                }
+            }
+            Some(notification) = escalated_rx.recv() => escalated.add(notification),
+            () = sleep_until(gathered.unwrap_or_else(Instant::now)), if gathered.is_some() => {
+                let config = sources.config.borrow().clone();
+                for notification in escalated.take() {
+                    deliver(notification, &config, &notifiers, &sources.on_notified);
                 }
             }
             () = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
@@ -154,35 +163,61 @@ fn apply(
         .collect()
 }
 
-/// Tells the policy what the changed sessions show, minus what their reactions handle: those sent
-/// to the agent (until they escalate), and merge-ready, which its own reaction announces.
-fn observe(changed: &[SessionView], policy: &mut NotificationPolicy, reactor: &Reactor, config: &Config) {
+/// Tells the policy what the changed sessions show, minus what their reactions send to the agent
+/// (the user hears of those when a reaction escalates).
+fn observe(changed: &[SessionView], policy: &mut NotificationPolicy, reactor: &Reactor) {
     let observations = changed.iter().map(|view| {
-        let project = &view.record.project_id;
-        let announced = config.reaction(project, ReactionKey::ApprovedAndGreen).enabled;
         let mut observation = Observation::of(view);
-        let handled =
-            |signal: &Signal| reactor.handles(project, *signal) || (announced && *signal == Signal::MergeReady);
-        observation.signals.retain(|signal| !handled(signal));
+        observation.signals.retain(|signal| !reactor.handles(&view.record.project_id, *signal));
         observation
     });
     policy.observe(observations, Instant::now().into_std());
 }
 
-/// Lets the reactions act on the changed sessions, off the task (a send may take seconds);
-/// what they escalate is delivered at once.
-fn react(changed: Vec<SessionView>, sources: &AttentionSources, notifiers: &Arc<Notifiers>) {
+/// Lets the reactions act on the changed sessions, off the task (a send may take seconds). What
+/// they escalate goes back to the task to be gathered; merge-ready is the policy's to announce
+/// (with its start-up and burst rules), so that reaction's own notice is not sent twice.
+fn react(changed: Vec<SessionView>, sources: &AttentionSources, escalated: &mpsc::UnboundedSender<Notification>) {
     for view in changed {
-        let (reactor, notifiers, config) =
-            (sources.reactor.clone(), notifiers.clone(), sources.config.borrow().clone());
-        let on_notified = sources.on_notified.clone();
+        let (reactor, escalated) = (sources.reactor.clone(), escalated.clone());
         tokio::spawn(async move {
             for reacted in reactor.observe(&view, Utc::now()).await {
-                if let Some(notification) = reacted.notification {
-                    deliver(notification, &config, &notifiers, &on_notified);
+                let announced_by_policy = reacted.entry.key == ReactionKey::ApprovedAndGreen;
+                if let Some(notification) = reacted.notification.filter(|_| !announced_by_policy) {
+                    let _ = escalated.send(notification);
                 }
             }
         });
+    }
+}
+
+/// Escalations gathered over the policy's coalescing window: up to two go out as they are, more
+/// as one summary, so a fleet of failing sessions is one notice.
+#[derive(Debug, Default)]
+struct Gathered {
+    pending: Vec<Notification>,
+    due: Option<Instant>,
+}
+
+impl Gathered {
+    fn add(&mut self, notification: Notification) {
+        self.due.get_or_insert_with(|| Instant::now() + COALESCE_WINDOW);
+        self.pending.push(notification);
+    }
+
+    fn take(&mut self) -> Vec<Notification> {
+        self.due = None;
+        let pending = std::mem::take(&mut self.pending);
+        if pending.len() < SUMMARY_THRESHOLD {
+            return pending;
+        }
+        // Priority::ALL lists the most urgent first.
+        let rank = |p: &Priority| Priority::ALL.iter().position(|q| q == p).unwrap_or(usize::MAX);
+        let priority = pending.iter().map(|n| n.priority).min_by_key(rank).unwrap_or(Priority::Warning);
+        let sessions: Vec<SessionKey> = pending.iter().flat_map(|n| n.sessions.clone()).collect();
+        let body = pending.iter().map(|n| n.title.as_str()).collect::<Vec<_>>().join("\n");
+        let title = format!("{} sessions need your attention", sessions.len());
+        vec![Notification { session: None, sessions, signal: None, priority, title, body }]
     }
 }
 
@@ -199,4 +234,42 @@ fn deliver(notification: Notification, config: &Config, notifiers: &Arc<Notifier
             tracing::warn!("notification not delivered: {error}");
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{ProjectId, SessionId};
+
+    fn escalation(id: &str, priority: Priority) -> Notification {
+        let key = SessionKey { project: ProjectId::new("api").unwrap(), id: SessionId::new(id).unwrap() };
+        Notification {
+            session: Some(key.clone()),
+            sessions: vec![key],
+            signal: None,
+            priority,
+            title: format!("{id}: CI still failing"),
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn two_escalations_go_out_as_they_are_three_as_one_summary() {
+        let mut gathered = Gathered::default();
+        gathered.add(escalation("api-1", Priority::Warning));
+        gathered.add(escalation("api-2", Priority::Warning));
+        assert!(gathered.due.is_some(), "a window is open");
+        assert_eq!(gathered.take().len(), 2, "two stay two");
+        assert_eq!(gathered.due, None, "taking closes the window");
+
+        for (id, priority) in [("api-1", Priority::Warning), ("api-2", Priority::Urgent), ("api-3", Priority::Info)] {
+            gathered.add(escalation(id, priority));
+        }
+        let out = gathered.take();
+        assert_eq!(out.len(), 1, "three become one summary: {out:?}");
+        assert_eq!(out[0].title, "3 sessions need your attention");
+        assert_eq!(out[0].priority, Priority::Urgent, "at the most urgent of them");
+        assert_eq!(out[0].sessions.len(), 3);
+        assert!(out[0].body.contains("api-2: CI still failing"), "{}", out[0].body);
+    }
 }
