@@ -180,8 +180,8 @@ impl Cmd {
     }
 }
 
-/// SIGKILLs the process group led by `pgid`.
-fn kill_group(pgid: Option<u32>) {
+/// SIGKILLs the process group led by `pgid` (children started in their own group).
+pub(crate) fn kill_group(pgid: Option<u32>) {
     #[cfg(unix)]
     if let Some(pgid) = pgid.and_then(|p| libc::pid_t::try_from(p).ok()).filter(|p| *p > 1) {
         // SAFETY: kill(2) on a negative pid signals that group; pgid > 1 rules out kill(-1) (every

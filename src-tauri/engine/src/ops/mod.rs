@@ -42,7 +42,7 @@ pub use agent_hooks::{
     ClaudeVersion, aider_notifications_command, claude_hook_events, claude_settings, codex_notify_override,
     codex_user_notify, parse_claude_version, shell_quote,
 };
-pub(crate) use command::Cmd;
+pub(crate) use command::{Cmd, kill_group};
 pub use command::{CommandError, CommandOutput};
 pub use error::{Cause, OpError, OpKind, OpStep, SpawnError, SpawnStep};
 pub use files::prompt_file;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::ops::kill_group;
 use crate::react::{Notification, Notifier, NotifyError, NotifyFuture};
 
 /// How long a notify program may run: enough for a script that calls `notify-send`, `osascript`
@@ -119,18 +120,4 @@ async fn read_stderr(pipe: Option<tokio::process::ChildStderr>) -> String {
         let room = STDERR_KEPT - kept.len();
         kept.extend_from_slice(&buf[..n.min(room)]);
     }
-}
-
-/// SIGKILLs the process group led by `pgid`; `kill_on_drop` covers the leader elsewhere.
-fn kill_group(pgid: Option<u32>) {
-    #[cfg(unix)]
-    if let Some(pgid) = pgid.and_then(|p| libc::pid_t::try_from(p).ok()).filter(|p| *p > 1) {
-        // SAFETY: kill(2) on a negative pid signals that group; pgid > 1 rules out kill(-1) (every
-        // process) and kill(0) (our own group).
-        unsafe {
-            libc::kill(-pgid, libc::SIGKILL);
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = pgid;
 }
