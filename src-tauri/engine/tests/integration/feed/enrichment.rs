@@ -12,12 +12,9 @@ use grove_engine::manager::{Enrichment, Probes};
 use grove_engine::probe::{
     ActivitySource, AgentActivity, AgentInfo, AgentProbe, Confidence, Liveness, ProbeFuture, RuntimeProbe,
 };
-use grove_engine::session::{
-    Activity, AttentionLevel, RuntimeHandle, RuntimeKind, RuntimeReason, RuntimeState, SessionReason, SessionRecord,
-    SessionState,
-};
+use grove_engine::session::{Activity, AttentionLevel, RuntimeHandle, RuntimeKind, SessionRecord};
 
-use super::support::{Home, Model, finished, key, next};
+use super::support::{Home, Model, key, next, working};
 
 /// Far beyond any timer involved; in paused time it costs nothing.
 const LONG: Duration = Duration::from_secs(600);
@@ -55,18 +52,6 @@ impl AgentProbe for Agent {
     fn info<'a>(&'a self, _: &'a SessionRecord) -> ProbeFuture<'a, AgentInfo> {
         Box::pin(async { Ok(AgentInfo { summary: None, tokens: None, cost_usd: None, transcript: None }) })
     }
-}
-
-fn working(id: &str) -> SessionRecord {
-    let mut record = finished("api", id);
-    record.agent = "claude-code".into();
-    record.runtime = RuntimeKind::Tmux;
-    record.lifecycle.session.state = SessionState::Working;
-    record.lifecycle.session.reason = SessionReason::TaskInProgress;
-    record.lifecycle.runtime.state = RuntimeState::Alive;
-    record.lifecycle.runtime.reason = RuntimeReason::ProcessRunning;
-    record.lifecycle.runtime.handle = Some(RuntimeHandle { kind: RuntimeKind::Tmux, id: id.to_owned() });
-    record
 }
 
 fn api_1(model: &Model) -> &FeedSession {

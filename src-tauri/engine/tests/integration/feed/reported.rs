@@ -15,11 +15,9 @@ use grove_engine::manager::{Enrichment, Probes};
 use grove_engine::probe::{
     ActivitySource, AgentActivity, AgentInfo, AgentProbe, Confidence, Liveness, ProbeFuture, RuntimeProbe,
 };
-use grove_engine::session::{
-    Activity, RuntimeHandle, RuntimeKind, RuntimeReason, RuntimeState, SessionReason, SessionRecord, SessionState,
-};
+use grove_engine::session::{Activity, RuntimeHandle, RuntimeKind, SessionRecord};
 
-use super::support::{Home, Model, finished, key, next, project};
+use super::support::{Home, Model, key, next, project, working};
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -66,17 +64,6 @@ impl AgentProbe for Agent {
     fn info<'a>(&'a self, _: &'a SessionRecord) -> ProbeFuture<'a, AgentInfo> {
         Box::pin(async { Ok(AgentInfo::default()) })
     }
-}
-
-fn working(id: &str) -> SessionRecord {
-    let mut record = finished("api", id);
-    record.agent = "claude-code".into();
-    record.lifecycle.session.state = SessionState::Working;
-    record.lifecycle.session.reason = SessionReason::TaskInProgress;
-    record.lifecycle.runtime.state = RuntimeState::Alive;
-    record.lifecycle.runtime.reason = RuntimeReason::ProcessRunning;
-    record.lifecycle.runtime.handle = Some(RuntimeHandle { kind: RuntimeKind::Tmux, id: id.to_owned() });
-    record
 }
 
 #[tokio::test]

@@ -156,3 +156,18 @@ impl Model {
         self.sessions.get(&key(id)).and_then(|s| s.view.record.display_name.as_deref())
     }
 }
+
+/// A live Claude Code session `id` of project `api`, working in tmux (for probe-driven tests).
+pub fn working(id: &str) -> SessionRecord {
+    let mut record = finished("api", id);
+    record.agent = "claude-code".into();
+    record.runtime = grove_engine::session::RuntimeKind::Tmux;
+    record.lifecycle.session.state = SessionState::Working;
+    record.lifecycle.session.reason = grove_engine::session::SessionReason::TaskInProgress;
+    record.lifecycle.runtime.state = grove_engine::session::RuntimeState::Alive;
+    record.lifecycle.runtime.reason = grove_engine::session::RuntimeReason::ProcessRunning;
+    let handle =
+        grove_engine::session::RuntimeHandle { kind: grove_engine::session::RuntimeKind::Tmux, id: id.to_owned() };
+    record.lifecycle.runtime.handle = Some(handle);
+    record
+}
