@@ -18,6 +18,7 @@ pub mod react;
 pub mod scm;
 pub mod session;
 pub mod store;
+pub mod terminal;
 pub mod tools;
 
 /// Grove's version, shared by the CLI, the app and `running.json`.

@@ -107,6 +107,32 @@ impl Tmux {
         self.cmd().args(["send-keys", "-t", &target, "Enter"]).run().await.map(drop)
     }
 
+    /// The program and arguments of a client attached to session `name`, for a terminal view
+    /// that runs it in a PTY. The environment is the caller's to set (`TMUX` must go).
+    pub fn attach_argv(&self, name: &SessionId) -> (OsString, Vec<String>) {
+        let args = ["-L", self.socket.as_str(), "attach-session", "-t", &exact(name)].map(str::to_owned);
+        (self.program.clone(), args.to_vec())
+    }
+
+    /// The same attach as one line to paste into a shell. The target is quoted: zsh would
+    /// expand a word starting with `=` as a command's path.
+    pub fn attach_command_line(&self, name: &SessionId) -> String {
+        format!("tmux -L {} attach-session -t '{}'", self.socket, exact(name))
+    }
+
+    /// Makes clients of this server draw in the terminal's normal screen instead of the alternate
+    /// one, so a terminal view keeps what scrolls off in its own scrollback (xterm.js keeps none
+    /// on the alternate screen). Only Grove's server is changed; the entry has a fixed index, so
+    /// setting it again replaces it instead of piling up.
+    pub async fn keep_scrollback(&self) -> Result<(), CommandError> {
+        self.cmd().args(["set-option", "-s", "terminal-overrides[90]", "xterm*:smcup@:rmcup@"]).run().await.map(drop)
+    }
+
+    /// Redraws the whole screen of the client on `tty`, for a viewer that joined mid-stream.
+    pub async fn refresh_client(&self, tty: &Path) -> Result<(), CommandError> {
+        self.query().args(["refresh-client", "-t"]).args([tty]).run().await.map(drop)
+    }
+
     /// `Ok(out)` for success; `Err(None)` when tmux said the session or server is absent;
     /// `Err(Some(error))` for any other failure.
     fn absent_or_error(&self, out: CommandOutput, what: &str) -> Result<CommandOutput, Option<CommandError>> {

@@ -10,3 +10,4 @@ mod react;
 mod reactions;
 mod scm;
 mod store;
+mod terminal;
