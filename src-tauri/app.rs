@@ -9,7 +9,7 @@ use tauri::{Manager, RunEvent, Runtime, WindowEvent};
 
 use crate::attention::FocusState;
 use crate::backend::{Backend, BackendCell};
-use crate::commands::{self, AppContext, attention, feed, fleet, sessions};
+use crate::commands::{self, AppContext, attention, feed, fleet, sessions, terminal};
 use crate::lifecycle::Lifecycle;
 
 /// The builder with Grove's state and commands, and no plugins: what app-shell tests exercise.
@@ -81,6 +81,13 @@ pub fn builder_with<R: Runtime>(
             fleet::restore_last_stop,
             fleet::decline_last_stop,
             attention::set_focus,
+            terminal::terminal_open,
+            terminal::terminal_input,
+            terminal::terminal_resize,
+            terminal::terminal_ack,
+            terminal::terminal_close,
+            terminal::attach_command,
+            terminal::open_link,
         ])
 }
 

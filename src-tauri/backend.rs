@@ -11,7 +11,7 @@ use grove_engine::feed::{Feed, FeedConfig, FeedEvent, FeedOptions, Subscription}
 use grove_engine::home::GroveHome;
 use grove_engine::ids::SessionId;
 use grove_engine::manager::{EnrichmentPolicy, Probes, SessionKey, Sessions};
-use grove_engine::ops::{FleetError, FleetRestoreReport, FleetStopReport, Ops, RestoreProgress};
+use grove_engine::ops::{FleetError, FleetRestoreReport, FleetStopReport, Ops, RestoreProgress, Tmux};
 use grove_engine::react::reactions::{AgentSender, PortFuture, Reactor};
 use grove_engine::react::{Attention, AttentionSources, Desktop, Focus, OnNotified};
 use grove_engine::scm::{GhPrFacts, PrLoop, PrLoopOptions, ScmProject};
@@ -19,6 +19,7 @@ use grove_engine::session::SessionRecord;
 use grove_engine::session::is_terminal;
 use grove_engine::store::StopScope;
 use grove_engine::store::Store;
+use grove_engine::terminal::{TerminalOptions, Terminals};
 use tokio::sync::{Notify, watch};
 
 /// Runs the PR loop over the configured projects, showing its trouble (rate limit, `gh`
@@ -72,6 +73,8 @@ pub struct Backend {
     reactor: Arc<Reactor>,
     /// Notifications and reactions, once the app can show notifications.
     attention: Mutex<Option<Attention>>,
+    /// Live terminal views of sessions (issue #10).
+    terminals: Terminals,
 }
 
 impl std::fmt::Debug for Backend {
@@ -125,7 +128,7 @@ impl Backend {
         let facts = Arc::new(GhPrFacts::new(config_rx.clone()));
         let reactor = Arc::new(Reactor::new(store, config_rx.borrow().clone(), sender, facts));
         Backend {
-            home,
+            home: home.clone(),
             sources,
             sessions,
             feed,
@@ -136,6 +139,7 @@ impl Backend {
             pr_loop,
             reactor,
             attention: Mutex::new(None),
+            terminals: Terminals::new(Tmux::for_home(&home), TerminalOptions::default()),
         }
     }
 
@@ -166,6 +170,11 @@ impl Backend {
     /// Operations under the config in force.
     pub fn ops(&self) -> Ops {
         Ops::new(Store::new(self.home.clone()), self.config().config.clone())
+    }
+
+    /// The terminal views' attachments.
+    pub fn terminals(&self) -> &Terminals {
+        &self.terminals
     }
 
     /// The read paths.
@@ -303,6 +312,11 @@ impl BackendCell {
 
     /// The backend, waiting for it to finish starting; `None` if it is gone or has not started
     /// within [`BACKEND_START_TIMEOUT`] (a command must answer, never hang the webview).
+    /// The backend if it has started, without waiting (for synchronous commands).
+    pub fn try_get(&self) -> Option<Arc<Backend>> {
+        self.rx.borrow().clone()
+    }
+
     pub async fn get(&self) -> Option<Arc<Backend>> {
         let mut rx = self.rx.clone();
         let ready = tokio::time::timeout(BACKEND_START_TIMEOUT, rx.wait_for(Option::is_some)).await.ok()?.ok()?;

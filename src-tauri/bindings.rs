@@ -70,6 +70,9 @@ pub fn typescript() -> String {
         grove_engine::session::ReactionOutcome,
         grove_engine::react::Signal,
         grove_engine::react::Notification,
+        // The live terminal view (issue #10).
+        crate::commands::terminal::TerminalOpened,
+        grove_engine::terminal::TerminalStatus,
         grove_engine::session::SessionKind,
         grove_engine::session::RuntimeKind,
         grove_engine::session::Lifecycle,

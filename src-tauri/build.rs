@@ -22,6 +22,13 @@ const COMMANDS: &[&str] = &[
     "restore_last_stop",
     "decline_last_stop",
     "set_focus",
+    "terminal_open",
+    "terminal_input",
+    "terminal_resize",
+    "terminal_ack",
+    "terminal_close",
+    "attach_command",
+    "open_link",
 ];
 
 fn main() {

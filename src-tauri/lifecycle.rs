@@ -148,6 +148,12 @@ impl Lifecycle {
         .await
         .unwrap_or(0);
         let _ = app.emit(QUITTING_EVENT, live);
+        // Terminal views hang up their tmux clients first: the agents keep running for the stop.
+        if let Some(backend) =
+            tauri::Manager::try_state::<crate::backend::BackendCell>(app).and_then(|cell| cell.try_get())
+        {
+            backend.terminals().shutdown().await;
+        }
         match ops.stop_fleet(StopScope::All, note).await {
             Ok(report) => {
                 let summary = format!("stopped {}, failed {}", report.stopped.len(), report.failed.len());

@@ -43,6 +43,21 @@ pub fn open_url(url: &str) -> io::Result<()> {
     spawn_detached(system_opener(), OsStr::new(url))
 }
 
+/// The longest link a terminal may ask to open; real links are far shorter.
+const MAX_LINK: usize = 2048;
+
+/// Opens an `http://` or `https://` link clicked in a terminal view. Anything else (`file:`,
+/// custom schemes, text with spaces or control characters) is refused: the terminal shows an
+/// agent's output, which Grove does not trust.
+pub fn open_web_link(url: &str) -> io::Result<()> {
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    if !web || url.len() > MAX_LINK || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        let shown: String = url.chars().take(80).collect();
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("not a web link: {shown:?}")));
+    }
+    spawn_detached(system_opener(), OsStr::new(url))
+}
+
 fn system_opener() -> &'static OsStr {
     OsStr::new(if cfg!(target_os = "macos") {
         "open"

@@ -6,6 +6,7 @@ pub mod attention;
 pub mod feed;
 pub mod fleet;
 pub mod sessions;
+pub mod terminal;
 
 use std::sync::Arc;
 

@@ -211,7 +211,7 @@ pub async fn open_pr(cell: tauri::State<'_, BackendCell>, session: String) -> Re
 }
 
 /// The record of `session`, read from disk (no probing: only its paths are needed).
-async fn find(backend: &crate::backend::Backend, session: String) -> Result<SessionRecord, IpcError> {
+pub(super) async fn find(backend: &crate::backend::Backend, session: String) -> Result<SessionRecord, IpcError> {
     let id = SessionId::new(session)?;
     let store = backend.ops().store().clone();
     let found = tokio::task::spawn_blocking(move || store.find(&id)).await;

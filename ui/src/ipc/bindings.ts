@@ -742,6 +742,14 @@ path: string,
  */
 error: string, };
 
+export type TerminalOpened = { viewer: number, 
+/**
+ * The command that attaches to the same session from the user's own terminal.
+ */
+attachCommand: string, };
+
+export type TerminalStatus = { "state": "attaching" } | { "state": "attached" } | { "state": "reattaching", attempt: number, maxAttempts: number, delayMs: number, reason: string, } | { "state": "ended", reason: string, } | { "state": "failed", message: string, };
+
 export type ToolStatus = { 
 /**
  * The program name as Grove calls it.

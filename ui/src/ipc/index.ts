@@ -18,6 +18,8 @@ import type {
   SpawnInput,
   SpawnOptions,
   SpawnProgress,
+  TerminalOpened,
+  TerminalStatus,
   ToolStatus,
 } from "./bindings";
 
@@ -159,3 +161,56 @@ export const onOpenSession = (handler: (session: string | null) => void): Promis
 /** Notifications went out: the sessions they were about get an unread badge until opened. */
 export const onNotified = (handler: (notification: Notification) => void): Promise<UnlistenFn> =>
   listen<Notification>("notified", (e) => handler(e.payload));
+
+/** A viewer of one session's live terminal (issue #10). Output arrives as bytes on its own
+ * channel, never through the feed store (UI §4.6). */
+export interface TerminalConnection {
+  readonly viewer: number;
+  /** The command that attaches from the user's own terminal ("Open in my terminal"). */
+  readonly attachCommand: string;
+  /** Keys and pastes, at most 64 KiB per call; callers keep one call in flight to keep order. */
+  input(data: string): Promise<void>;
+  resize(cols: number, rows: number): Promise<void>;
+  /** Tells the backend that `bytes` more bytes were drawn, so it may send more (back-pressure). */
+  ack(bytes: number): Promise<void>;
+  /** Closes this viewer; the last one out detaches, the agent keeps running. */
+  close(): Promise<void>;
+}
+
+/** Raw channel messages arrive as an ArrayBuffer; a JSON fallback would be a number array. */
+function asBytes(message: unknown): Uint8Array {
+  if (message instanceof ArrayBuffer) return new Uint8Array(message);
+  if (ArrayBuffer.isView(message)) return new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+  if (Array.isArray(message)) return Uint8Array.from(message as number[]);
+  return new Uint8Array(0);
+}
+
+/** Attaches to the session's terminal at `cols` x `rows`; recent output is replayed first. */
+export async function openTerminal(
+  session: string,
+  cols: number,
+  rows: number,
+  onOutput: (bytes: Uint8Array) => void,
+  onStatus: (status: TerminalStatus) => void,
+): Promise<TerminalConnection> {
+  const output = new Channel<unknown>();
+  output.onmessage = (message) => onOutput(asBytes(message));
+  const status = new Channel<TerminalStatus>();
+  status.onmessage = onStatus;
+  const opened = await call<TerminalOpened>("terminal_open", { session, cols, rows, onOutput: output, onStatus: status });
+  const viewer = opened.viewer;
+  return {
+    viewer,
+    attachCommand: opened.attachCommand,
+    input: (data) => call<void>("terminal_input", { viewer, data }),
+    resize: (c, r) => call<void>("terminal_resize", { viewer, cols: c, rows: r }),
+    ack: (bytes) => call<void>("terminal_ack", { viewer, bytes }),
+    close: () => call<void>("terminal_close", { viewer }),
+  };
+}
+
+/** The command that attaches to a session from the user's own terminal. */
+export const attachCommand = (session: string): Promise<string> => call<string>("attach_command", { session });
+
+/** Opens an http(s) link clicked in a terminal in the default browser. */
+export const openLink = (url: string): Promise<void> => call<void>("open_link", { url });
