@@ -1,10 +1,11 @@
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { defineConfig } from "vitest/config";
+import { frozenPrototypeSafe } from "./build/frozen-prototype";
 
 // The webview loads the built files from disk (tauri.conf.json `frontendDist`), so the build must
 // be self-contained: no CDN, fonts bundled, and no inline scripts the CSP would refuse.
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), frozenPrototypeSafe()],
   clearScreen: false,
   server: { port: 5173, strictPort: true },
   build: {
@@ -17,6 +18,6 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "build/**/*.test.ts"],
   },
 });

@@ -3,6 +3,7 @@ import { feedSession, snapshot } from "./feed/fixtures";
 import { ListNavigation } from "./list/navigation.svelte";
 import { Shortcuts, type Panels } from "./shortcuts";
 import { SpawnTracker } from "./spawn/tracker.svelte";
+import { TerminalPrefs } from "./terminal/prefs.svelte";
 import { fakeFeed } from "./testing/feed";
 import { fakeTimers } from "./testing/timers";
 
@@ -17,21 +18,33 @@ async function harness() {
   const panels: Panels = { sidebarOpen: true, spawnOpen: false, problemsOpen: false };
   const fleet = { open: false };
   const clock = fakeTimers();
-  const shortcuts = new Shortcuts({ live: feed.live, nav, panels, fleetOpen: () => fleet.open }, clock.timers);
-  return { ...feed, nav, panels, fleet, clock, shortcuts };
+  const prefs = new TerminalPrefs(null);
+  const focus = { terminal: false };
+  const terminal = {
+    prefs,
+    focused: () => focus.terminal,
+    focusList: () => void (focus.terminal = false),
+  };
+  const shortcuts = new Shortcuts(
+    { live: feed.live, nav, panels, terminal, fleetOpen: () => fleet.open },
+    clock.timers,
+    false,
+  );
+  return { ...feed, nav, panels, fleet, clock, shortcuts, prefs, focus };
 }
 
-/** A keydown as the window sees it, on the page rather than in a field. */
-function key(k: string, mods: { mod?: boolean } = {}) {
+/** A keydown as the window sees it, on the page rather than in a field (unless `target` says). */
+function key(k: string, mods: { mod?: boolean; shift?: boolean; target?: unknown } = {}) {
   const event = {
     key: k,
+    code: k === "`" ? "Backquote" : "",
     metaKey: false,
     ctrlKey: mods.mod ?? false,
-    shiftKey: false,
+    shiftKey: mods.shift ?? false,
     altKey: false,
     isComposing: false,
     defaultPrevented: false,
-    target: null,
+    target: mods.target ?? null,
     preventDefault: () => void (event.defaultPrevented = true),
   };
   return event as unknown as KeyboardEvent;
@@ -137,4 +150,54 @@ describe("Shortcuts", () => {
     shortcuts.onKey(key("Escape"));
     expect(panels.problemsOpen).toBe(false);
   });
+
+  it("t opens the detail with its terminal focused, and toggles the terminal from there", async () => {
+    const { nav, prefs, shortcuts } = await harness();
+    shortcuts.onKey(key("t"));
+    expect(nav.detailOpen, "nothing selected: t does nothing").toBe(false);
+    nav.select("api/w1");
+    shortcuts.onKey(key("t"));
+    prefs.show(nav.detailEntry!.record); // what the panel does when it shows the session
+    expect([nav.shownKey, prefs.open, prefs.focusWanted]).toEqual(["api/w1", true, true]);
+    prefs.takeFocus();
+    shortcuts.onKey(key("t"));
+    expect(prefs.open, "t in the detail closes the terminal").toBe(false);
+    shortcuts.onKey(key("t"));
+    expect([prefs.open, prefs.focusWanted], "and opens it again, focused").toEqual([true, true]);
+  });
+
+  it("Mod+Backquote moves the focus from the list to the terminal and back", async () => {
+    const { nav, prefs, focus, shortcuts } = await harness();
+    nav.select("api/w1");
+    shortcuts.onKey(key("`", { mod: true }));
+    expect([nav.detailOpen, prefs.focusWanted]).toEqual([true, true]);
+    focus.terminal = true;
+    shortcuts.onKey(key("`", { mod: true, target: terminalTextarea() }));
+    expect(focus.terminal, "from the terminal, the focus goes back to the list").toBe(false);
+  });
+
+  it("leaves keys typed in the terminal to the agent, Esc and Ctrl chords included", async () => {
+    const { nav, panels, shortcuts } = await harness();
+    nav.select("api/w1", true);
+    const inTerminal = { target: terminalTextarea() };
+    for (const press of [key("Escape", inTerminal), key("b", { mod: true, ...inTerminal }), key("1", { mod: true, ...inTerminal }), key("T", { shift: true, ...inTerminal })]) {
+      shortcuts.onKey(press);
+      expect(press.defaultPrevented, `${press.key} was taken from the terminal`).toBe(false);
+    }
+    expect([nav.detailOpen, panels.sidebarOpen, nav.project], "Esc, Ctrl+B and Ctrl+1 did nothing").toEqual([
+      true,
+      true,
+      null,
+    ]);
+  });
 });
+
+/** xterm's hidden textarea, as far as the handler looks at it: inside `.xterm`, a text field. */
+function terminalTextarea() {
+  const Element = globalThis.Element as unknown as { prototype: object };
+  return Object.assign(Object.create(Element.prototype) as object, {
+    closest: (selector: string) => (selector === ".xterm" ? {} : null),
+    matches: () => true,
+    isContentEditable: false,
+  });
+}

@@ -1,11 +1,14 @@
 // The window's keyboard (UI §3.1): keys become commands (list/keys.ts), carried out here on the
-// list, the detail and the app's panels. An open dialog owns the keyboard.
+// list, the detail, its terminal and the app's panels. An open dialog owns the keyboard, and the
+// terminal keeps every key but the few terminal/keys.ts hands to the app.
 
 import type { LiveFeed } from "./feed/live.svelte";
 import { commandFor, nextNeeding, type Command } from "./list/keys";
 import type { ListNavigation } from "./list/navigation.svelte";
 import { includeFor, projectAt } from "./list/scope";
 import { realTimers, type Timers } from "./spawn/pending";
+import { isMac, routeKey } from "./terminal/keys";
+import type { TerminalPrefs } from "./terminal/prefs.svelte";
 
 /** How long `g` waits for its group letter. */
 const G_PREFIX_MS = 1500;
@@ -17,10 +20,20 @@ export interface Panels {
   problemsOpen: boolean;
 }
 
+/** The detail's terminal, as the keyboard reaches it. */
+export interface TerminalTargets {
+  prefs: Pick<TerminalPrefs, "toggle" | "reveal">;
+  /** Whether the keyboard focus is in the terminal. */
+  focused: () => boolean;
+  /** Gives the focus to the session list. */
+  focusList: () => void;
+}
+
 export interface ShortcutTargets {
   live: LiveFeed;
   nav: ListNavigation;
   panels: Panels;
+  terminal: TerminalTargets;
   /** Whether a fleet sheet (quit, restore) is open: those answer their own keys. */
   fleetOpen: () => boolean;
 }
@@ -30,24 +43,35 @@ function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || target.matches("input, textarea, select");
 }
 
+/** Whether the key was pressed in the terminal (xterm's hidden textarea sits inside `.xterm`). */
+function inTerminal(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest(".xterm") !== null;
+}
+
 export class Shortcuts {
   readonly #to: ShortcutTargets;
   readonly #timers: Timers;
+  readonly #mac: boolean;
   /** Set by `g`, for the group letter that may follow. */
   #afterG = false;
   #gTimer: unknown;
 
-  constructor(targets: ShortcutTargets, timers: Timers = realTimers) {
+  constructor(targets: ShortcutTargets, timers: Timers = realTimers, mac: boolean = isMac()) {
     this.#to = targets;
     this.#timers = timers;
+    this.#mac = mac;
   }
 
   /** The window's keydown handler. */
   readonly onKey = (e: KeyboardEvent): void => {
     if (e.defaultPrevented || e.isComposing) return;
+    // Keys typed in the terminal are the agent's: Ctrl+B on Linux is tmux's or readline's, not the
+    // sidebar's, and Esc must not close the panel. xterm stops most keys itself; this also covers
+    // those it lets through (Ctrl+1, Shift+letters).
+    if (inTerminal(e.target) && routeKey(e, { mac: this.#mac, hasSelection: false }) !== "app") return;
     const typing = isTyping(e.target);
     const command = commandFor(
-      { key: e.key, mod: e.metaKey || e.ctrlKey, shift: e.shiftKey, alt: e.altKey, typing },
+      { key: e.key, code: e.code, mod: e.metaKey || e.ctrlKey, shift: e.shiftKey, alt: e.altKey, typing },
       this.#afterG,
     );
     if (command?.kind !== "await-group") this.#afterG = false;
@@ -67,7 +91,7 @@ export class Shortcuts {
   };
 
   run(command: Command): void {
-    const { live, nav, panels } = this.#to;
+    const { live, nav, panels, terminal } = this.#to;
     switch (command.kind) {
       case "move":
         nav.move(command.delta);
@@ -112,6 +136,29 @@ export class Shortcuts {
         if (nav.view !== null && nav.view !== group) nav.view = null;
         nav.toggled[group] = true;
         nav.select(next);
+        return;
+      }
+      case "terminal": {
+        // From the list, `t` opens the detail with its terminal; in the detail it toggles it.
+        const entry = nav.selected === null ? undefined : live.store.sessions.get(nav.selected);
+        if (entry === undefined) return;
+        if (nav.detailOpen) {
+          terminal.prefs.toggle();
+        } else {
+          nav.detailOpen = true;
+          terminal.prefs.reveal(entry.record);
+        }
+        return;
+      }
+      case "terminal-focus": {
+        if (terminal.focused()) {
+          terminal.focusList();
+          return;
+        }
+        const entry = nav.selected === null ? undefined : live.store.sessions.get(nav.selected);
+        if (entry === undefined) return;
+        nav.detailOpen = true;
+        terminal.prefs.reveal(entry.record);
         return;
       }
     }

@@ -20,6 +20,7 @@ describe("commandFor", () => {
     expect(commandFor(press("c"))).toEqual({ kind: "spawn" });
     expect(commandFor(press(" "))).toEqual({ kind: "next-needing" });
     expect(commandFor(press("Escape"))).toEqual({ kind: "escape" });
+    expect(commandFor(press("t"))).toEqual({ kind: "terminal" });
   });
 
   it("maps the Mod chords", () => {
@@ -27,10 +28,16 @@ describe("commandFor", () => {
     expect(commandFor(press("0", { mod: true })), "Mod+0 is all projects").toEqual({ kind: "scope", project: 0 });
     expect(commandFor(press("3", { mod: true }))).toEqual({ kind: "scope", project: 3 });
     expect(commandFor(press("B", { mod: true })), "caps lock does not matter").toEqual({ kind: "sidebar" });
+    expect(commandFor(press("`", { mod: true, typing: true })), "Mod+Backquote, from the terminal too").toEqual({
+      kind: "terminal-focus",
+    });
+    expect(commandFor(press("^", { mod: true, code: "Backquote" })), "by the physical key on other layouts").toEqual({
+      kind: "terminal-focus",
+    });
   });
 
   it("ignores single keys while typing but keeps Mod chords", () => {
-    for (const key of ["j", "k", "c", " ", "Enter", "Escape", "g"]) {
+    for (const key of ["j", "k", "c", " ", "Enter", "Escape", "g", "t"]) {
       expect(commandFor(press(key, { typing: true })), `"${key}" must reach the text field`).toBeNull();
     }
     expect(commandFor(press("n", { mod: true, typing: true })), "Mod+N works from a text field").toEqual({

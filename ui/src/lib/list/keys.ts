@@ -12,10 +12,16 @@ export type Command =
   | { kind: "sidebar" }
   | { kind: "await-group" }
   | { kind: "jump"; group: GroupKey }
-  | { kind: "next-needing" };
+  | { kind: "next-needing" }
+  /** `t`: open the terminal and focus it, or close it. */
+  | { kind: "terminal" }
+  /** Mod+Backquote: the focus goes from the list to the terminal and back. */
+  | { kind: "terminal-focus" };
 
 export interface KeyPress {
   key: string;
+  /** The physical key ("Backquote"), for chords whose character depends on the layout. */
+  code?: string;
   /** Cmd on macOS, Ctrl elsewhere. */
   mod: boolean;
   shift: boolean;
@@ -45,6 +51,7 @@ export function commandFor(press: KeyPress, afterG = false): Command | null {
     if (key === "b") return { kind: "sidebar" };
     if (key === "n") return { kind: "spawn" };
     if (/^[0-9]$/.test(key)) return { kind: "scope", project: Number(key) };
+    if (key === "`" || press.code === "Backquote") return { kind: "terminal-focus" };
     return null;
   }
   if (press.typing || press.mod || press.alt) return null;
@@ -69,6 +76,8 @@ export function commandFor(press: KeyPress, afterG = false): Command | null {
       return { kind: "spawn" };
     case "g":
       return { kind: "await-group" };
+    case "t":
+      return { kind: "terminal" };
     case " ":
       return { kind: "next-needing" };
     default:

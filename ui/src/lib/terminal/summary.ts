@@ -1,0 +1,107 @@
+// The ended summary (UI §1.6): what a dead runtime shows instead of a blank terminal. What
+// happened and why, when, where the PR stands and what the agent was last seen doing, in words;
+// a session running as a plain process says it has no terminal at all.
+
+import type { LiveFields, SessionReason, SessionRecord, RuntimeReason } from "../../ipc/bindings";
+import { isTerminal, primaryAction, words } from "../detail/facts";
+import type { TerminalState } from "./status";
+
+export interface EndedSummary {
+  /** "Session terminated", "Agent exited", "No terminal". */
+  title: string;
+  /** What happened, in a sentence fragment: "killed by hand · tmux session gone". */
+  what: string;
+  /** When it ended, or last changed (ISO), for `timestamp`; null for a plain process still running. */
+  at: string | null;
+  /** "PR #412 · merged"; "no PR" when there is none. */
+  pr: string;
+  /** What the agent was last seen doing, when the probes said. */
+  activity: string | null;
+  /** When it last did something (ISO), when its files say. */
+  activityAt: string | null;
+  /** Whether Restore can bring it back (the panel's restore). */
+  restorable: boolean;
+}
+
+/** Session reasons that end a session, said as a person would. */
+const SESSION_REASONS: Partial<Record<SessionReason, string>> = {
+  manually_killed: "killed by hand",
+  stopped_for_restore: "stopped, can be restored",
+  pr_merged: "its PR was merged",
+  auto_cleanup: "cleaned up automatically",
+  runtime_lost: "its runtime disappeared",
+  agent_process_exited: "the agent's process exited",
+  probe_failure: "the probes kept failing",
+  error_in_process: "the agent hit an error",
+  research_complete: "the research is complete",
+};
+
+const RUNTIME_REASONS: Partial<Record<RuntimeReason, string>> = {
+  tmux_missing: "tmux session gone",
+  process_missing: "process gone",
+  manual_kill_requested: "runtime killed",
+  stopped_for_restore: "runtime stopped",
+  pr_merged_cleanup: "runtime cleaned up after the merge",
+  auto_cleanup: "runtime cleaned up",
+};
+
+function title(record: SessionRecord, status: TerminalState): string {
+  if (record.runtime === "process") return "No terminal";
+  const lc = record.lifecycle;
+  if (lc.session.state === "done") return "Session done";
+  if (lc.session.state === "terminated") return "Session terminated";
+  if (lc.pr.state === "merged") return "PR merged";
+  if (lc.runtime.state === "exited") return "Agent exited";
+  if (lc.runtime.state === "missing") return "tmux session gone";
+  return status.state === "ended" ? "Terminal ended" : "Session ended";
+}
+
+function what(record: SessionRecord, status: TerminalState): string {
+  const lc = record.lifecycle;
+  if (record.runtime === "process") {
+    return `This session runs as a plain process, with no terminal to show · ${words(lc.session.state)}`;
+  }
+  const parts: string[] = [];
+  // The viewer's own word when the record has not caught up with it yet: the session's reason
+  // ("task in progress") would contradict it.
+  if (status.state === "ended" && !isTerminal(lc)) parts.push(status.reason || "the terminal ended");
+  else parts.push(SESSION_REASONS[lc.session.reason] ?? words(lc.session.reason));
+  const runtime = RUNTIME_REASONS[lc.runtime.reason];
+  if (runtime) parts.push(runtime);
+  else if (lc.runtime.state !== "alive") parts.push(`runtime ${words(lc.runtime.state)}`);
+  return [...new Set(parts)].join(" · ");
+}
+
+function prLine(record: SessionRecord): string {
+  const pr = record.lifecycle.pr;
+  if (pr.state === "none") return "no PR";
+  const name = pr.number === null ? "PR" : `PR #${pr.number}`;
+  return pr.state === "open" ? `${name} · open, ${words(pr.reason)}` : `${name} · ${words(pr.state)}`;
+}
+
+export function endedSummary(
+  record: SessionRecord,
+  live: Pick<LiveFields, "activityDetail" | "lastActivityAt" | "info">,
+  status: TerminalState,
+): EndedSummary {
+  const session = record.lifecycle.session;
+  const ended = isTerminal(record.lifecycle) || status.state === "ended";
+  return {
+    title: title(record, status),
+    what: what(record, status),
+    at: ended ? (session.terminatedAt ?? session.lastTransitionAt ?? null) : null,
+    pr: prLine(record),
+    activity: live.activityDetail || live.info?.summary || null,
+    activityAt: live.lastActivityAt,
+    restorable: primaryAction(record) === "restore",
+  };
+}
+
+/**
+ * Whether the terminal area shows the summary rather than a live terminal: a plain process has no
+ * terminal, and an ended session has nothing left to attach to (the viewer's own "ended" is
+ * shown over the output it already drew; see TerminalPane).
+ */
+export function showsSummaryOnly(record: Pick<SessionRecord, "runtime" | "lifecycle">): boolean {
+  return record.runtime === "process" || isTerminal(record.lifecycle);
+}
