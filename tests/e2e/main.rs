@@ -15,4 +15,5 @@ mod measure;
 mod notifications;
 mod quit_restore;
 mod status_truth;
+mod terminal;
 mod tray;

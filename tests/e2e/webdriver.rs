@@ -163,6 +163,11 @@ impl WebDriver {
         base64::engine::general_purpose::STANDARD.decode(b64.as_str().expect("base64 string")).expect("valid base64")
     }
 
+    /// Resizes the window (outer size in pixels), as a user dragging its edge does.
+    pub fn set_window_size(&self, width: u32, height: u32) {
+        self.cmd("POST", "/window/rect", Some(json!({"width": width, "height": height})));
+    }
+
     /// Closes the session, which closes the app.
     pub fn quit(self) {
         self.send("DELETE", &format!("/session/{}", self.session), None);
