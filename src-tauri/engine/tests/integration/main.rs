@@ -2,6 +2,8 @@
 
 mod config;
 mod demo;
+mod fuzz;
+mod faults;
 mod feed;
 mod manager;
 mod ops;

@@ -1,0 +1,1 @@
+//! Fault injection (issue #11): what goes wrong around Grove, and what it does about it.
