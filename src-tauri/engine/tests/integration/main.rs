@@ -2,9 +2,9 @@
 
 mod config;
 mod demo;
-mod fuzz;
 mod faults;
 mod feed;
+mod fuzz;
 mod manager;
 mod ops;
 mod probe;
