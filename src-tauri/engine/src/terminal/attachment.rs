@@ -60,6 +60,8 @@ struct Viewer {
     last_ack: Instant,
     /// Acknowledged nothing for `stall_after` while owing: no longer holds the reader back.
     stalled: bool,
+    /// Output it was never sent fell out of the ring: its screen needs a redraw.
+    skipped: bool,
     /// Its sink refused a message: the viewer is gone.
     gone: bool,
 }
@@ -92,8 +94,16 @@ impl Attachment {
     pub(crate) fn add_viewer(&self, id: ViewerId, sink: Arc<dyn TerminalSink>) -> Option<std::path::PathBuf> {
         let mut shared = self.lock();
         let start = shared.ring.start();
-        let viewer =
-            Viewer { id, sink, sent: start, acked: start, last_ack: Instant::now(), stalled: false, gone: false };
+        let viewer = Viewer {
+            id,
+            sink,
+            sent: start,
+            acked: start,
+            last_ack: Instant::now(),
+            stalled: false,
+            skipped: false,
+            gone: false,
+        };
         viewer.sink.status(&shared.status);
         shared.viewers.push(viewer);
         let shared = &mut *shared;
@@ -139,19 +149,16 @@ impl Attachment {
     }
 
     /// `viewer` has drawn `bytes` more; send it what is waiting and let the reader go on.
-    /// Returns the client's tty when a stalled viewer came back and needs a redraw.
+    /// Returns the client's tty when the viewer missed output (it stalled) and needs a redraw.
     pub(crate) fn ack(&self, viewer: ViewerId, bytes: u32) -> Option<std::path::PathBuf> {
         let mut shared = self.lock();
         let shared = &mut *shared;
         let v = shared.viewers.iter_mut().find(|v| v.id == viewer)?;
         v.acked = (v.acked + u64::from(bytes)).min(v.sent);
         v.last_ack = Instant::now();
-        let mut redraw = false;
-        if v.stalled {
-            v.stalled = false;
-            redraw = v.sent < shared.ring.start();
-        }
+        v.stalled = false;
         pump(v, &shared.ring, &self.options);
+        let redraw = std::mem::take(&mut v.skipped);
         shared.viewers.retain(|v| !v.gone);
         self.room.notify_all();
         if redraw { shared.client.as_ref().and_then(|(c, _)| c.tty.clone()) } else { None }
@@ -337,6 +344,7 @@ fn pump(v: &mut Viewer, ring: &Ring, options: &TerminalOptions) {
         let skipped = ring.start() - v.sent;
         v.sent += skipped;
         v.acked += skipped;
+        v.skipped = true;
     }
     if v.gone || v.acked < v.sent || v.sent >= ring.end() {
         return;
@@ -364,7 +372,16 @@ mod tests {
     }
 
     fn viewer(sink: Arc<Collect>, at: u64) -> Viewer {
-        Viewer { id: 1, sink, sent: at, acked: at, last_ack: Instant::now(), stalled: false, gone: false }
+        Viewer {
+            id: 1,
+            sink,
+            sent: at,
+            acked: at,
+            last_ack: Instant::now(),
+            stalled: false,
+            skipped: false,
+            gone: false,
+        }
     }
 
     fn options(message: usize) -> TerminalOptions {

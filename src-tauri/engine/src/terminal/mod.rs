@@ -51,6 +51,9 @@ pub fn tmux_target(record: &SessionRecord) -> Result<SessionId, TerminalError> {
 /// Every terminal attachment of one app.
 pub struct Terminals {
     tmux: Tmux,
+    /// The runtime background work goes to: `ack` and `close` may be called from a thread
+    /// outside it (the app's synchronous commands run on the main thread).
+    runtime: tokio::runtime::Handle,
     options: Arc<TerminalOptions>,
     registry: Mutex<Registry>,
     /// Set once the server was told to keep scrollback in the normal screen.
@@ -78,9 +81,11 @@ impl std::fmt::Debug for Terminals {
 }
 
 impl Terminals {
+    /// Must be called inside a tokio runtime, which then runs the attachments' tasks.
     pub fn new(tmux: Tmux, options: TerminalOptions) -> Self {
         Self {
             tmux,
+            runtime: tokio::runtime::Handle::current(),
             options: Arc::new(options),
             registry: Mutex::new(Registry::default()),
             scrollback_set: AtomicBool::new(false),
@@ -91,8 +96,7 @@ impl Terminals {
         self.registry.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Adds a viewer of tmux session `target` at `size`, attaching if it is the first. Must run
-    /// inside a tokio runtime (the attachment's supervisor is a task).
+    /// Adds a viewer of tmux session `target` at `size`, attaching if it is the first.
     pub async fn open(
         &self,
         target: &SessionId,
@@ -126,7 +130,7 @@ impl Terminals {
                 };
                 let attachment =
                     Arc::new(Attachment::new(target.clone(), self.tmux.clone(), self.options.clone(), ring, size));
-                let supervisor = tokio::spawn(attachment.clone().supervise());
+                let supervisor = self.runtime.spawn(attachment.clone().supervise());
                 Live { attachment, supervisor }
             });
             let redraw = live.attachment.add_viewer(id, sink);
@@ -219,7 +223,7 @@ impl Terminals {
     /// Asks tmux to redraw the client on `tty`, in the background.
     fn redraw(&self, tty: std::path::PathBuf) {
         let tmux = self.tmux.clone();
-        tokio::spawn(async move {
+        self.runtime.spawn(async move {
             if let Err(e) = tmux.refresh_client(&tty).await {
                 tracing::debug!("terminal redraw failed: {e}");
             }
