@@ -50,6 +50,7 @@ impl IpcError {
 fn code_of(cause: &Cause) -> IpcErrorCode {
     match cause {
         Cause::Invalid(_) | Cause::TooLong { .. } => IpcErrorCode::InvalidInput,
+        Cause::UnknownProject(_) => IpcErrorCode::NotFound,
         Cause::Store(StoreError::NotFound { .. }) => IpcErrorCode::NotFound,
         Cause::Store(StoreError::Id(_)) => IpcErrorCode::InvalidInput,
         _ => IpcErrorCode::OperationFailed,

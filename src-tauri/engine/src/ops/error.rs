@@ -70,6 +70,9 @@ pub enum Cause {
     /// The request or the session's state does not allow the operation.
     #[error("{0}")]
     Invalid(String),
+    /// The request names a project the config does not have.
+    #[error("project {0} is not in the config")]
+    UnknownProject(crate::ids::ProjectId),
     /// A message or prompt over the limit (SPEC F2).
     #[error("the text is {chars} characters long; at most {max} are allowed")]
     TooLong {

@@ -102,7 +102,7 @@ impl Ops {
         let project = self
             .config
             .project(&request.project)
-            .ok_or_else(|| Cause::Invalid(format!("project {} is not in the config", request.project)))?
+            .ok_or_else(|| Cause::UnknownProject(request.project.clone()))?
             .clone();
         let agent = request.agent.clone().unwrap_or_else(|| project.agent.clone());
         if !self.config.has_agent(&agent) {
@@ -110,8 +110,14 @@ impl Ops {
                 "unknown agent {agent:?}: not built in and not declared under [agents]"
             )));
         }
-        if let Some(prompt) = &request.prompt {
-            check_length(prompt)?;
+        // Everything the request carries is checked before anything is reserved or written.
+        for text in [&request.prompt, &request.issue].into_iter().flatten() {
+            check_length(text)?;
+        }
+        if let Some(branch) = &request.branch
+            && branch.chars().any(char::is_control)
+        {
+            return Err(Cause::Invalid(format!("{branch:?} is not a valid branch name: it holds control characters")));
         }
         if let Some(branch) = &request.branch
             && !git::check_branch_name(&project.path, branch).await?
