@@ -36,6 +36,8 @@ const PROJECTS: usize = 10;
 /// The per-session deadline of `list_fresh` here, instead of 12 s, so a run takes well under a
 /// second; the hung sessions cost exactly this much.
 const FRESH_DEADLINE: Duration = Duration::from_millis(200);
+/// `grove show`'s default deadline.
+const GET_DEADLINE: Duration = Duration::from_secs(3);
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp GROVE_HOME");
@@ -97,6 +99,29 @@ fn main() {
         .await;
         rows.push(("list_fresh, hung sessions in cooldown", cooling));
 
+        // `get` (what `grove show` and the detail panel read): bounded by its deadline even when
+        // the session's probe never answers.
+        let hung_id = SessionId::new(hung[0].clone()).expect("valid id");
+        let healthy_id = SessionId::new("proj1-1").expect("valid id");
+        for (label, id) in [
+            ("get, a healthy session (deadline 3 s)", healthy_id),
+            ("get, a session whose probe hangs (deadline 3 s)", hung_id),
+        ] {
+            let times = measure(5, || {
+                let id = id.clone();
+                let sessions = new_sessions();
+                async move {
+                    let start = Instant::now();
+                    let view = sessions.get(&id, GET_DEADLINE).await.expect("the session exists");
+                    let elapsed = start.elapsed();
+                    assert_eq!(view.record.id, id, "get answers for the session asked");
+                    elapsed
+                }
+            })
+            .await;
+            rows.push((label, times));
+        }
+
         let naive = measure(3, || naive_pass(&store, &hung)).await;
         rows.push(("naive: `true` per session, sequential, no deadline (hung skipped)", naive));
         rows
@@ -116,8 +141,8 @@ fn main() {
             ms(times[times.len() - 1])
         );
     }
-    let naive = median(&rows[4].1);
     println!();
+    let naive = median(&rows[rows.len() - 1].1);
     println!("naive / list_fresh (first contact): {:.1}x", naive.as_secs_f64() / median(&rows[2].1).as_secs_f64());
     println!("naive / list_fresh (in cooldown): {:.1}x", naive.as_secs_f64() / median(&rows[3].1).as_secs_f64());
 }
