@@ -6,6 +6,7 @@ mod app_stop;
 mod basics;
 mod demo;
 mod fake_claude;
+mod faults;
 mod fleet;
 mod hook;
 mod reads;
