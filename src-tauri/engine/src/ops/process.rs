@@ -61,7 +61,7 @@ pub async fn kill_group(pgid: u32) -> Result<(), Cause> {
         }
         let deadline = tokio::time::Instant::now() + KILL_STEP;
         while tokio::time::Instant::now() < deadline {
-            if !signal_group(pg, 0)? {
+            if !signal_group(pg, 0)? || only_zombies(pg) {
                 return Ok(());
             }
             tokio::time::sleep(EXIT_CHECK_EVERY).await;
@@ -70,6 +70,40 @@ pub async fn kill_group(pgid: u32) -> Result<(), Cause> {
     // SIGKILL cannot be caught; a group still there after it holds only zombies or processes in
     // uninterruptible sleep, which will go without Grove's help.
     Ok(())
+}
+
+/// Whether every process left in group `pg` has already exited and only waits to be reaped (a
+/// zombie). Such a group still answers signals, but nothing in it runs: an agent that ended
+/// while nobody reaps it (under an init that does not reap) is stopped. Linux reads `/proc`;
+/// elsewhere this cannot tell and says no.
+#[cfg(unix)]
+fn only_zombies(pg: libc::pid_t) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(dir) = std::fs::read_dir("/proc") else { return false };
+        let mut members = 0;
+        for entry in dir.flatten() {
+            let is_pid = entry.file_name().to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()));
+            let Some(stat) = is_pid.then(|| std::fs::read_to_string(entry.path().join("stat")).ok()).flatten() else {
+                continue;
+            };
+            // After the command name in parentheses: state, ppid, pgrp, ...
+            let mut fields = stat.rsplit_once(") ").map(|(_, rest)| rest.split(' ')).into_iter().flatten();
+            let (state, pgrp) = (fields.next(), fields.nth(1));
+            if pgrp.and_then(|g| g.parse::<libc::pid_t>().ok()) == Some(pg) {
+                members += 1;
+                if state != Some("Z") {
+                    return false;
+                }
+            }
+        }
+        members > 0
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pg;
+        false
+    }
 }
 
 /// Sends `signal` (0: only check) to group `pg`; `Ok(false)` if the group does not exist.

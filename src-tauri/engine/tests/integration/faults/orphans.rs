@@ -19,10 +19,6 @@ use super::support::{live_record, within, worktree_with_work, write_records};
 /// an orphaned agent is under an init that does not reap. It ends at the first signal (SIGINT),
 /// so a stop needs no escalation; it should take well under one [`KILL_STEP`].
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: ops::process::kill_group counts a process group of zombies as alive (kill(-pgid, 0) succeeds), \
-            so stopping an agent nobody reaps (an orphan under a non-reaping init, e.g. Docker without --init) \
-            escalates for the full 6 s, misses STOP_DEADLINE and is reported as not stopped and left out of \
-            last-stop.json"]
 async fn an_agent_that_ended_but_was_not_reaped_is_stopped_at_once() {
     use std::os::unix::process::CommandExt;
     let dir = tempfile::tempdir().unwrap();
