@@ -4,6 +4,7 @@
 use std::fs::{self, File};
 use std::io::{self, Read as _};
 use std::path::Path;
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -68,6 +69,34 @@ fn decode(bytes: &[u8], project: &ProjectId, id: &SessionId) -> Result<SessionRe
     Ok(record)
 }
 
+/// How long a spawn may hold a reservation: far beyond its slowest step (a post_create command
+/// has 10 minutes). An empty file older than this is no spawn's.
+const RESERVATION_LIFETIME: Duration = Duration::from_secs(60 * 60);
+
+/// An empty file is a reservation (SPEC B4) only if it was created empty and is young. A file
+/// modified after it was created held a record that another program emptied (`> file`, or a
+/// writer killed after truncating); one older than [`RESERVATION_LIFETIME`] is a spawn that
+/// never finished. Both are reported and moved aside like any corrupt record, rather than hidden
+/// for good. Where the file system keeps no creation time, only the age tells.
+fn emptied_record(problem: Problem, path: &Path) -> Problem {
+    let Problem::Reserved = problem else { return problem };
+    let Ok(meta) = fs::metadata(path) else { return problem };
+    let Ok(modified) = meta.modified() else { return problem };
+    if let Ok(created) = meta.created()
+        && modified.duration_since(created).is_ok_and(|d| !d.is_zero())
+    {
+        return Problem::Corrupt("the file is empty: it held a record that another program emptied".into());
+    }
+    if modified.elapsed().is_ok_and(|age| age > RESERVATION_LIFETIME) {
+        return Problem::Corrupt(format!(
+            "the file is empty and older than {} minutes: a spawn that never finished, or a record emptied by \
+             another program",
+            RESERVATION_LIFETIME.as_secs() / 60
+        ));
+    }
+    problem
+}
+
 /// The record's `version` if it is higher than this build understands.
 fn newer_version(bytes: &[u8]) -> Option<u64> {
     #[derive(Deserialize)]
@@ -93,7 +122,7 @@ pub(crate) fn read_record(
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Read::Missing),
         Err(e) => return Err(StoreError::io("read", path, e)),
     };
-    match decode(&buf[..len], project, id) {
+    match decode(&buf[..len], project, id).map_err(|p| emptied_record(p, path)) {
         Ok(record) => Ok(Read::Record(record)),
         Err(Problem::Reserved) => Ok(Read::Reserved),
         Err(Problem::Newer(v)) => Ok(Read::Newer(v)),
@@ -132,7 +161,7 @@ fn read_locked(path: &Path, project: &ProjectId, id: &SessionId) -> Result<Read,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Read::Missing),
         Err(e) => return Err(StoreError::io("read", path, e)),
     };
-    match decode(&bytes, project, id) {
+    match decode(&bytes, project, id).map_err(|p| emptied_record(p, path)) {
         Ok(record) => Ok(Read::Record(record)),
         Err(Problem::Reserved) => Ok(Read::Reserved),
         Err(Problem::Newer(v)) => Ok(Read::Newer(v)),
@@ -294,5 +323,23 @@ mod tests {
         for (bytes, expected, why) in cases {
             assert_eq!(describe(decode(bytes.as_bytes(), &project, &id)), expected, "{why}");
         }
+    }
+
+    #[test]
+    fn an_empty_file_is_a_reservation_only_while_young_and_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("fresh.json");
+        File::create_new(&fresh).unwrap();
+        assert_eq!(describe(Err(emptied_record(Problem::Reserved, &fresh))), "reserved", "a spawn's reservation");
+
+        let stale = dir.path().join("stale.json");
+        let file = File::create_new(&stale).unwrap();
+        let long_ago = std::time::SystemTime::now() - RESERVATION_LIFETIME - Duration::from_secs(60);
+        file.set_modified(long_ago).unwrap();
+        assert_eq!(
+            describe(Err(emptied_record(Problem::Reserved, &stale))),
+            "corrupt",
+            "an empty file older than any spawn is reported"
+        );
     }
 }

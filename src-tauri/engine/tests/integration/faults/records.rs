@@ -124,8 +124,6 @@ async fn corrupted_and_truncated_records_are_quarantined_shown_once_and_the_othe
 /// killed before it wrote anything) leaves a file the store takes for a spawn's reservation
 /// (SPEC B4): the session vanishes from the dashboard with no warning, and stays hidden.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: a record truncated to 0 bytes is taken for a spawn's id reservation and hidden without any warning \
-            (SPEC B3 wants a warning naming the file); it stays hidden forever"]
 async fn a_record_truncated_to_zero_bytes_is_reported_not_silently_hidden() {
     let dir = tempfile::tempdir().unwrap();
     let (home, store, _) = fleet(dir.path(), 2);
