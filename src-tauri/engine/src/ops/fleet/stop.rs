@@ -112,7 +112,7 @@ impl Ops {
             .filter(|r| !is_terminal(&r.lifecycle))
             .map(|r| SessionRef { project_id: r.project_id.clone(), session_id: r.id.clone() })
             .collect();
-        let (mut stopped, mut failed) = self.stop_each(live, limits).await;
+        let (mut stopped, mut failed) = self.stop_each(live, limits, &scope).await;
         stopped.sort();
         failed.sort_by(|a, b| (&a.project_id, &a.session_id).cmp(&(&b.project_id, &b.session_id)));
 
@@ -151,8 +151,14 @@ impl Ops {
     }
 
     /// Stops `sessions` concurrently, each under the deadline; returns those stopped and those
-    /// that were not.
-    async fn stop_each(&self, sessions: Vec<SessionRef>, limits: StopLimits) -> (Vec<SessionRef>, Vec<FailedSession>) {
+    /// that were not. Each session is recorded in `last-stop.json` as soon as it has stopped, so
+    /// a stop killed half-way (SIGKILL, a power cut) still leaves what it stopped to restore.
+    async fn stop_each(
+        &self,
+        sessions: Vec<SessionRef>,
+        limits: StopLimits,
+        scope: &StopScope,
+    ) -> (Vec<SessionRef>, Vec<FailedSession>) {
         let permits = Arc::new(Semaphore::new(limits.concurrency.max(1)));
         let mut tasks = JoinSet::new();
         // Which task stops which session, to name the session if its task panics.
@@ -178,7 +184,10 @@ impl Ops {
             };
             let Some(session) = names.remove(&id) else { continue };
             match outcome {
-                Ok(()) => stopped.push(session),
+                Ok(()) => {
+                    self.record_stopped(scope, &session).await;
+                    stopped.push(session);
+                }
                 Err(mut error) => {
                     if let SessionFailure::Task { session: name, .. } = &mut error {
                         *name = Some(session.session_id.clone());
@@ -190,6 +199,22 @@ impl Ops {
             }
         }
         (stopped, failed)
+    }
+}
+
+impl Ops {
+    /// Adds one stopped session to `last-stop.json`. A failure is only logged: the stop's final
+    /// write records every stopped session again and reports its own failure.
+    async fn record_stopped(&self, scope: &StopScope, session: &SessionRef) {
+        let mut record = LastStop::new(scope.clone(), (self.now)());
+        record.add(&session.project_id, &session.session_id);
+        let written = blocking(&self.store, move |store| {
+            store.update_last_stop(move |previous| Some(carry_over(record, previous)))
+        })
+        .await;
+        if let Err(e) | Ok(Err(e)) = written.map_err(|e| e.to_string()).map(|r| r.map_err(|e| e.to_string())) {
+            tracing::info!("could not record {} as stopped yet: {e}", session.session_id);
+        }
     }
 }
 
