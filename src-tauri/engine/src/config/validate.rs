@@ -69,6 +69,15 @@ pub(crate) fn check_file(file: &ConfigFile, spans: &SpanIndex, names: &Names) ->
         }
         if let Some(prefix) = &project.session_prefix {
             check_prefix(prefix, &["projects", id, "session_prefix"], spans, &mut out);
+        } else if id.len() > MAX_SESSION_PREFIX_LEN {
+            // Without its own prefix a project's session ids start with the project id.
+            let msg = format!(
+                "project id `{id}` is {} characters long and has no `session_prefix`: session ids start with \
+                 the project id, and at most {MAX_SESSION_PREFIX_LEN} characters leave room for `-<n>`; set a \
+                 shorter `session_prefix`",
+                id.len()
+            );
+            out.push(spans.error(&key, msg));
         }
         if let Some(repo) = &project.repo {
             let parts: Vec<&str> = repo.split('/').collect();

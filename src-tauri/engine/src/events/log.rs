@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::slim::MAX_LINE_BYTES;
+use super::slim::{MAX_LINE_BYTES, MAX_STRING_CHARS};
 use super::{AgentEvent, Via};
 use crate::home::GroveHome;
 use crate::ids::{ProjectId, SessionId};
@@ -20,11 +20,18 @@ use crate::ids::{ProjectId, SessionId};
 pub const EVENTS_ROTATE_BYTES: u64 = 1024 * 1024;
 
 /// Appends `event` as one line to `path`, creating the file (0600) and its directory (0700).
-/// A line longer than [`MAX_LINE_BYTES`] is written without its payload.
+/// A line longer than [`MAX_LINE_BYTES`] is written without its payload, and with the agent's
+/// and the event's names cut to [`MAX_STRING_CHARS`] (they come from outside too).
 pub fn append(path: &Path, event: &AgentEvent) -> io::Result<()> {
     let mut line = serde_json::to_string(event).map_err(io::Error::other)?;
     if line.len() > MAX_LINE_BYTES {
-        let bare = AgentEvent { payload: Value::Null, ..event.clone() };
+        let short = |s: &str| s.chars().take(MAX_STRING_CHARS).collect::<String>();
+        let bare = AgentEvent {
+            payload: Value::Null,
+            agent: short(&event.agent),
+            event: short(&event.event),
+            ..event.clone()
+        };
         line = serde_json::to_string(&bare).map_err(io::Error::other)?;
     }
     line.push('\n');

@@ -105,7 +105,8 @@ fn last_reply(lines: &[String]) -> Option<String> {
 fn session_cost(lines: &[String]) -> Option<f64> {
     let report = lines.iter().rev().filter_map(|l| quoted(l)).find(|l| l.starts_with(USAGE_REPORT))?;
     let (_, after) = report.split_once(" message, $")?;
-    after.split_whitespace().next()?.parse().ok()
+    // `parse` takes "NaN", "inf" and negatives; a cost is none of those.
+    after.split_whitespace().next()?.parse().ok().filter(|cost: &f64| cost.is_finite() && *cost >= 0.0)
 }
 
 impl AgentProbe for AiderProbe {

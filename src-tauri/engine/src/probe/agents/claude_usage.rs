@@ -48,7 +48,8 @@ impl Ledger {
             ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens"]
                 .iter()
                 .filter_map(|k| usage[*k].as_u64())
-                .sum()
+                // A transcript's numbers are outside input: absurd ones must not overflow.
+                .fold(0u64, u64::saturating_add)
         });
         let this = Usage { tokens, cost_usd: entry["costUSD"].as_f64() };
         let id = message["id"].as_str().unwrap_or_default().to_owned();
@@ -66,7 +67,7 @@ impl Ledger {
 
 fn add(a: Usage, b: Usage) -> Usage {
     let sum_u = |x: Option<u64>, y: Option<u64>| {
-        if x.is_none() && y.is_none() { None } else { Some(x.unwrap_or(0) + y.unwrap_or(0)) }
+        if x.is_none() && y.is_none() { None } else { Some(x.unwrap_or(0).saturating_add(y.unwrap_or(0))) }
     };
     let sum_f = |x: Option<f64>, y: Option<f64>| {
         if x.is_none() && y.is_none() { None } else { Some(x.unwrap_or(0.0) + y.unwrap_or(0.0)) }

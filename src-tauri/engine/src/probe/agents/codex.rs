@@ -193,7 +193,7 @@ fn total_tokens(lines: &[Value]) -> Option<u64> {
         let total = &p["info"]["total_token_usage"];
         total["total_tokens"]
             .as_u64()
-            .or_else(|| Some(total["input_tokens"].as_u64()? + total["output_tokens"].as_u64()?))
+            .or_else(|| Some(total["input_tokens"].as_u64()?.saturating_add(total["output_tokens"].as_u64()?)))
     })
 }
 
