@@ -30,12 +30,13 @@ impl fmt::Display for RepoSlug {
 }
 
 impl RepoSlug {
-    /// Parses `owner/name` (a trailing `.git` is dropped). Both parts must be names GitHub
-    /// allows (letters, digits, `-`, `_`, `.`), so nothing else ever reaches a query.
+    /// Parses `owner/name` (trailing `.git`s are dropped: GitHub allows no name ending in it).
+    /// Both parts must be names GitHub allows (letters, digits, `-`, `_`, `.`), so nothing else
+    /// ever reaches a query.
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim().trim_end_matches('/');
         let (owner, name) = text.split_once('/')?;
-        let name = name.strip_suffix(".git").unwrap_or(name);
+        let name = name.trim_end_matches(".git");
         let valid = |part: &str| {
             !part.is_empty()
                 && part != "."
