@@ -220,7 +220,9 @@ mod tests {
     }
 }
 
-#[cfg(test)] #[path = "ipc_input_tests.rs"] mod ipc_input_all;
+#[cfg(test)]
+#[path = "ipc_input_tests.rs"]
+mod ipc_input_all;
 #[cfg(test)]
 mod ipc_input_tests {
     //! Operations called with bad input answer a typed error and write nothing (SPEC F2, B4).
