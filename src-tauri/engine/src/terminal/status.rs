@@ -76,7 +76,7 @@ impl Default for TerminalOptions {
     fn default() -> Self {
         Self {
             ring_bytes: 64 * 1024,
-            message_bytes: 32 * 1024,
+            message_bytes: 16 * 1024,
             max_input_bytes: 64 * 1024,
             stall_after: Duration::from_secs(10),
             backoff: vec![Duration::from_millis(250), Duration::from_secs(1)],
