@@ -221,7 +221,7 @@ mod tests {
 }
 
 #[cfg(test)]
-#[path = "ipc_input_tests.rs"]
+#[path = "ipc_input_tests/mod.rs"]
 mod ipc_input_all;
 #[cfg(test)]
 mod ipc_input_tests {
