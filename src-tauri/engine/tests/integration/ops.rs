@@ -7,4 +7,4 @@ mod kill_restore;
 mod rollback;
 mod send;
 mod spawn;
-mod support;
+pub(crate) mod support;

@@ -333,18 +333,8 @@ pub fn can_mount() -> bool {
     })
 }
 
-/// Runs git in `dir`, failing the test if it fails; returns stdout.
-pub fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.invalid"])
-        .args(args)
-        .output()
-        .expect("run git");
-    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
+/// Git as the operation tests run it.
+pub use crate::ops::support::git;
 
 /// A fresh repository at `dir` on `main` with one commit.
 pub fn git_repo(dir: &Path) {
