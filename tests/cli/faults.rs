@@ -204,9 +204,11 @@ fn interrupted_stop(demo: &Demo) -> Vec<u32> {
         .stderr(Stdio::null())
         .spawn()
         .expect("start grove stop");
-    wait_until("the stop to end demo-1 and demo-2 and wait for demo-3", || {
+    // Stopped means the record says so and last-stop.json lists it (written just after).
+    wait_until("the stop to end and record demo-1 and demo-2 and wait for demo-3", || {
         demo.reason("demo-1") == "stopped_for_restore"
             && demo.reason("demo-2") == "stopped_for_restore"
+            && demo.recorded() == ["demo-1", "demo-2"]
             && pid_file.exists()
     });
     assert!(matches!(stop.try_wait(), Ok(None)), "precondition: grove stop is still waiting for demo-3");
