@@ -247,6 +247,7 @@ impl AgentProbe for FileAgent {
                 confidence: Confidence::High,
                 evidence_at: Some(now),
                 session_rebound: false,
+                dialog: None,
             })
         })
     }

@@ -385,6 +385,7 @@ impl<'a> Findings<'a> {
             self.live.activity_detail = reading.detail;
             self.live.activity_confidence = Some(reading.confidence);
             self.live.activity_since = reading.evidence_at;
+            self.live.dialog = reading.dialog;
         }
         self.live.last_activity_at = reading.last_activity_at;
         self.live.agent_error = reading.error;

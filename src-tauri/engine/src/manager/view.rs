@@ -89,6 +89,8 @@ pub struct LiveFields {
     pub info: Option<AgentInfo>,
     /// The agent's process id, when the runtime probe knows it.
     pub pid: Option<u32>,
+    /// The dialog on the agent's screen, with its options, while it waits on one (SPEC I2b).
+    pub dialog: Option<crate::probe::agents::Dialog>,
 }
 
 /// One session as a read path returns it.

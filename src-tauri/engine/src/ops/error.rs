@@ -103,12 +103,36 @@ pub enum Cause {
     /// Restoring the session first (before a send) failed.
     #[error(transparent)]
     Restore(Box<OpError>),
+    /// The agent shows a dialog that would swallow pasted text (SPEC F2a): answer it with keys,
+    /// or send with `--force`.
+    #[error("dialog_open: the agent shows {}; answer it with keys ({}) or send with --force", dialog_name(.0), dialog_keys(.0))]
+    DialogOpen(crate::probe::agents::Dialog),
     /// A failure injected on purpose ([`super::Ops::failing_at`]), to test rollback.
     #[error("failure injected for testing")]
     Injected,
     /// A blocking task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),
+}
+
+/// "the permission dialog “Do you want to proceed?”".
+fn dialog_name(dialog: &crate::probe::agents::Dialog) -> String {
+    let kind = match dialog.kind {
+        crate::probe::agents::DialogKind::Permission => "permission dialog",
+        crate::probe::agents::DialogKind::Trust => "trust screen",
+        crate::probe::agents::DialogKind::Question => "question",
+        crate::probe::agents::DialogKind::PostTurn => "post-turn question",
+    };
+    if dialog.title.is_empty() { format!("a {kind}") } else { format!("the {kind} \u{201c}{}\u{201d}", dialog.title) }
+}
+
+/// "1 = Yes, 2 = No": each option with the keys that choose it.
+fn dialog_keys(dialog: &crate::probe::agents::Dialog) -> String {
+    if dialog.options.is_empty() {
+        return "its options could not be read".into();
+    }
+    let option = |o: &crate::probe::agents::DialogOption| format!("{} = {}", o.keys.join(" "), o.label);
+    dialog.options.iter().map(option).collect::<Vec<_>>().join(", ")
 }
 
 impl Cause {

@@ -114,6 +114,8 @@ pub struct AgentActivity {
     /// The agent itself reported `agent_session_id` as its current session (a hook; it changes on
     /// `/clear`), so it replaces the recorded one instead of only filling a gap.
     pub session_rebound: bool,
+    /// The dialog on the agent's screen while it waits on one (SPEC I2b).
+    pub dialog: Option<agents::Dialog>,
 }
 
 /// Expensive agent facts (SPEC D9): read on every 4th background pass and on fresh reads.

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+use super::dialog::{Dialog, find_dialog, kind_of};
 use crate::home::GroveHome;
 use crate::probe::child::run_probe;
 use crate::probe::{ProbeError, ProbeFuture};
@@ -27,8 +28,8 @@ const BATCH_WINDOW: Duration = Duration::from_millis(5);
 /// What the bottom of a pane shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaneVerdict {
-    /// A question or permission dialog; the line that shows it.
-    Waiting(String),
+    /// A question, permission or trust dialog, with its options when they could be read.
+    Waiting(Dialog),
     /// The agent's own "working" marker ("esc to interrupt").
     Working,
     /// The agent's input prompt, nothing asked.
@@ -86,18 +87,21 @@ pub fn classify_pane(agent: &str, screen: &str) -> PaneVerdict {
     let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
     let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(0, |i| i + 1);
     let bottom = &lines[end.saturating_sub(PANE_LINES)..end];
-    if let Some(line) = bottom.iter().find(|l| wording.waiting.iter().any(|w| l.contains(w))) {
-        return PaneVerdict::Waiting(clean(line));
+    if let Some(dialog) = find_dialog(agent, bottom) {
+        return PaneVerdict::Waiting(dialog);
     }
-    let last = bottom.last().map_or("", |l| l.trim());
-    // Aider's yes/no question: `Run shell command? (Y)es/(N)o/(D)on't ask again [Yes]: `.
-    if agent == "aider" && last.contains("(Y)es/(N)o") && last.ends_with("]:") {
-        return PaneVerdict::Waiting(clean(last));
+    // Wording of a wait whose options could not be read (a dialog drawn in a way Grove does not
+    // know yet): still a wait, with its line as the title.
+    if let Some(line) = bottom.iter().find(|l| wording.waiting.iter().any(|w| l.contains(w))) {
+        let title = clean(line);
+        let kind = kind_of(agent, &title.to_lowercase());
+        return PaneVerdict::Waiting(Dialog { kind, title, options: Vec::new() });
     }
     if bottom.iter().any(|l| wording.working.iter().any(|w| l.contains(w))) {
         return PaneVerdict::Working;
     }
     // The input prompt: `> ` (older Claude draws it inside a box, `│ > │`), Aider's `<files>> `.
+    let last = bottom.last().map_or("", |l| l.trim());
     let bare = last.trim_matches(|c: char| c == '│' || c.is_whitespace());
     let prompt_line = bare == ">" || (bare.starts_with("> ") && agent != "aider");
     if prompt_line || (agent == "aider" && bare.ends_with('>')) {
@@ -281,22 +285,26 @@ mod tests {
     fn each_agent_s_screens_are_read_from_the_table() {
         let claude_dialog = "⏺ Bash(cargo test)\n\n Bash command\n   cargo test\n Do you want to proceed?\n ❯ 1. Yes\n   2. No, and tell Claude what to do differently (esc)\n";
         let cases = [
-            ("claude-code", claude_dialog, PaneVerdict::Waiting("Do you want to proceed?".into())),
-            ("claude-code", "✻ Thinking… (esc to interrupt)\n", PaneVerdict::Working),
-            ("claude-code", "All 42 tests pass.\n────\n> \n\n\n", PaneVerdict::AtPrompt),
-            ("claude-code", "╭──╮\n│ > │\n╰──╯\n", PaneVerdict::Unclear),
-            ("claude-code", "│ >  │", PaneVerdict::AtPrompt),
-            ("aider", "> cargo test\nRun shell command? (Y)es/(N)o/(D)on't ask again [Yes]: \n", {
-                PaneVerdict::Waiting("Run shell command? (Y)es/(N)o/(D)on't ask again [Yes]:".into())
-            }),
-            ("aider", "Applied edit to src/cli.py\ndiff> \n", PaneVerdict::AtPrompt),
+            ("claude-code", claude_dialog, "waiting: Do you want to proceed?"),
+            ("claude-code", "✻ Thinking… (esc to interrupt)\n", "working"),
+            ("claude-code", "All 42 tests pass.\n────\n> \n\n\n", "at prompt"),
+            ("claude-code", "╭──╮\n│ > │\n╰──╯\n", "unclear"),
+            ("claude-code", "│ >  │", "at prompt"),
+            ("aider", "> cargo test\nRun shell command? (Y)es/(N)o/(D)on't ask again [Yes]: \n", "waiting: Run shell command?"),
+            ("aider", "Applied edit to src/cli.py\ndiff> \n", "at prompt"),
             ("codex", "Would you like to run the following command?\n  $ npm install\n", {
-                PaneVerdict::Waiting("Would you like to run the following command?".into())
+                "waiting: Would you like to run the following command?"
             }),
-            ("shell", "Do you want to proceed?", PaneVerdict::Unclear),
+            ("shell", "Do you want to proceed?", "unclear"),
         ];
         for (agent, screen, expected) in cases {
-            assert_eq!(classify_pane(agent, screen), expected, "{agent} screen {screen:?}");
+            let verdict = match classify_pane(agent, screen) {
+                PaneVerdict::Waiting(d) => format!("waiting: {}", d.title),
+                PaneVerdict::Working => "working".into(),
+                PaneVerdict::AtPrompt => "at prompt".into(),
+                PaneVerdict::Unclear => "unclear".into(),
+            };
+            assert_eq!(verdict, expected, "{agent} screen {screen:?}");
         }
     }
 

@@ -123,6 +123,7 @@ impl AgentProbe for ActiveAgent {
                 confidence: Confidence::High,
                 evidence_at: Some(now),
                 session_rebound: false,
+                dialog: None,
             })
         })
     }

@@ -45,6 +45,7 @@ impl AgentProbe for Agent {
                 confidence: Confidence::High,
                 evidence_at: Some(now),
                 session_rebound: false,
+                dialog: None,
             })
         })
     }
@@ -112,6 +113,7 @@ impl AgentProbe for CountingAgent {
                 confidence: Confidence::High,
                 evidence_at: Some(now),
                 session_rebound: false,
+                dialog: None,
             })
         })
     }

@@ -57,6 +57,7 @@ impl AgentProbe for Agent {
                 confidence: Confidence::High,
                 evidence_at: Some(now),
                 session_rebound: false,
+                dialog: None,
             })
         })
     }

@@ -180,6 +180,7 @@ impl AgentProbe for FakeAgent {
             confidence: Confidence::High,
             evidence_at: Some(now),
             session_rebound: false,
+            dialog: None,
         }))
     }
 

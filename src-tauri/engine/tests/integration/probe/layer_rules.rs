@@ -30,6 +30,7 @@ fn reading(activity: Activity, source: ActivitySource, evidence: Option<i64>) ->
         confidence: if source == ActivitySource::Hook { Confidence::High } else { Confidence::Medium },
         evidence_at: evidence.map(at),
         session_rebound: false,
+        dialog: None,
     }
 }
 
