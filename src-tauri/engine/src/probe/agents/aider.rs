@@ -130,6 +130,7 @@ impl AgentProbe for AiderProbe {
                 confidence: Confidence::Medium,
                 evidence_at: None,
                 session_rebound: false,
+                dialog: None,
             })
         })
     }

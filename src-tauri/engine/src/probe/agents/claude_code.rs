@@ -241,6 +241,7 @@ impl AgentProbe for ClaudeCodeProbe {
                     confidence: Confidence::Medium,
                     evidence_at: None,
                     session_rebound: false,
+                    dialog: None,
                 });
             };
             let entries = parse_lines(&read.tail.lines);
@@ -262,6 +263,7 @@ impl AgentProbe for ClaudeCodeProbe {
                 confidence: Confidence::Medium,
                 evidence_at: None,
                 session_rebound: false,
+                dialog: None,
             })
         })
     }

@@ -69,11 +69,17 @@ fn find_rollout(
     collect_rollouts(&codex_home.join("sessions"), 0, created, &mut candidates);
     // Newest first: when several rollouts ran in the worktree, the latest is the live one.
     candidates.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
-    let found = candidates.into_iter().find_map(|(_, path)| {
-        let (cwd, id) = session_meta(&path)?;
-        let matches = wanted.contains(&cwd) && session.agent_session_id.as_ref().is_none_or(|known| *known == id);
-        matches.then_some((path, id))
-    })?;
+    let in_worktree: Vec<(PathBuf, String)> = candidates
+        .into_iter()
+        .filter_map(|(_, path)| session_meta(&path).filter(|(cwd, _)| wanted.contains(cwd)).map(|(_, id)| (path, id)))
+        .collect();
+    // The recorded thread's rollout; else the newest in the worktree: a recorded id that names no
+    // rollout of the worktree is wrong (an older Grove took a side thread's id from a notify).
+    let recorded = session.agent_session_id.as_deref();
+    let found = match in_worktree.iter().position(|(_, id)| Some(id.as_str()) == recorded) {
+        Some(i) => in_worktree[i].clone(),
+        None => in_worktree.into_iter().next()?,
+    };
     paths.insert(session.id.clone(), found.0.clone(), found.1.clone());
     Some(found)
 }
@@ -215,20 +221,26 @@ impl AgentProbe for CodexProbe {
     fn activity<'a>(&'a self, session: &'a SessionRecord, now: DateTime<Utc>) -> ProbeFuture<'a, AgentActivity> {
         Box::pin(async move {
             let Some(Rollout { id, lines, modified, .. }) = self.read(session).await? else {
+                // No rollout, no thread: the recorded id is not confirmed, so none is given (the
+                // events layer counts only the thread a rollout names, SPEC I2a).
                 return Ok(AgentActivity {
                     activity: Activity::Unknown,
                     source: ActivitySource::Transcript,
                     last_activity_at: None,
-                    agent_session_id: session.agent_session_id.clone(),
+                    agent_session_id: None,
                     error: None,
                     detail: None,
                     confidence: Confidence::Medium,
                     evidence_at: None,
                     session_rebound: false,
+                    dialog: None,
                 });
             };
             let last_at = lines.iter().filter_map(timestamp).max().or_else(|| modified_at(modified));
             let (activity, error) = classify(&lines, last_at, now);
+            // The worktree's rollout is the session's thread: it replaces a recorded id that
+            // names another one.
+            let rebound = session.agent_session_id.as_deref().is_some_and(|known| known != id);
             Ok(AgentActivity {
                 activity: decay_ready(activity, last_at, now),
                 source: ActivitySource::Transcript,
@@ -238,7 +250,8 @@ impl AgentProbe for CodexProbe {
                 detail: None,
                 confidence: Confidence::Medium,
                 evidence_at: None,
-                session_rebound: false,
+                session_rebound: rebound,
+                dialog: None,
             })
         })
     }

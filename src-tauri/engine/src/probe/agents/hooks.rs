@@ -34,9 +34,10 @@ const WAITING_NOTIFICATIONS: [&str; 2] = ["permission_prompt", "elicitation_dial
 /// The reading of `events` (oldest first, the current run only) reported by `agent`; `None`
 /// when no event says anything about the state. Any other agent (the demo, a custom command)
 /// may report through `grove hook <name>` in Claude Code's hook format, read the same way.
-pub fn read_events(agent: &str, events: &[AgentEvent]) -> Option<HookReading> {
+/// `own_thread` is Codex's thread of the session (SPEC I2a); the other agents ignore it.
+pub fn read_events(agent: &str, events: &[AgentEvent], own_thread: Option<&str>) -> Option<HookReading> {
     match agent {
-        "codex" => read_codex(events),
+        "codex" => read_codex(events, own_thread?),
         "aider" => read_aider(events),
         _ => read_claude(events),
     }
@@ -150,16 +151,20 @@ fn first_line(text: &str) -> String {
     line.to_owned()
 }
 
-/// Codex's `notify` runs only when a turn completes (agent-formats §2.5).
-fn read_codex(events: &[AgentEvent]) -> Option<HookReading> {
-    let event = events.iter().rev().find(|e| e.event == "agent-turn-complete")?;
+/// Codex's `notify` runs only when a turn completes (agent-formats §2.5), and for side turns in
+/// other threads too: the thread-title generation of a first prompt completes while the real
+/// turn may still wait for an approval. Only the session's own thread counts (SPEC I2a), and a
+/// notify never names the session's thread: the rollout whose `cwd` is the worktree does.
+fn read_codex(events: &[AgentEvent], own_thread: &str) -> Option<HookReading> {
+    let event =
+        events.iter().rev().find(|e| e.event == "agent-turn-complete" && e.str("thread-id") == Some(own_thread))?;
     let summary = event.str("last-assistant-message").and_then(super::summary_line);
     Some(HookReading {
         activity: Activity::Ready,
         at: event.at,
         detail: summary.map(|s| format!("finished: {s}")),
         error: None,
-        session_id: event.str("thread-id").map(str::to_owned),
+        session_id: None,
     })
 }
 

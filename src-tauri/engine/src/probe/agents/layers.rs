@@ -26,6 +26,10 @@ use crate::session::{Activity, RuntimeKind, SessionRecord};
 /// A reported wait younger than this is kept whatever the screen shows (see the module doc).
 pub const FRESH: TimeDelta = TimeDelta::seconds(2);
 
+/// How long input Grove typed may take to show on screen before the screen's prompt is believed
+/// over it: an agent redraws within milliseconds of reading a key.
+pub const SETTLE: TimeDelta = TimeDelta::seconds(1);
+
 /// A transcript that says "working" but has not moved for this long may be a tool waiting behind
 /// a permission dialog: the screen is asked (agent-formats §6.2 row 6).
 pub const STALLED: TimeDelta = TimeDelta::seconds(5);
@@ -40,10 +44,11 @@ pub struct Reported {
 }
 
 impl Reported {
-    /// What `agent`'s events (oldest first, current run) say.
-    pub fn of(agent: &str, events: &[AgentEvent]) -> Self {
+    /// What `agent`'s events (oldest first, current run) say; `own_thread` is Codex's thread of
+    /// the session, when its rollout has been found (SPEC I2a).
+    pub fn of(agent: &str, events: &[AgentEvent], own_thread: Option<&str>) -> Self {
         let input_at = events.iter().rev().find(|e| e.via == Via::Grove && e.event == INPUT_EVENT).map(|e| e.at);
-        Self { hooks: read_events(agent, events), input_at }
+        Self { hooks: read_events(agent, events, own_thread), input_at }
     }
 }
 
@@ -65,6 +70,7 @@ pub fn combine(
         confidence: Confidence::High,
         evidence_at: Some(h.at),
         session_rebound: h.session_id.is_some() && h.session_id.as_deref() != record_session_id,
+        dialog: None,
     });
     let transcript = transcript.map(|t| AgentActivity { evidence_at: t.evidence_at.or(t.last_activity_at), ..t });
     let mut reading = match (from_hooks, transcript) {
@@ -86,7 +92,7 @@ pub fn combine(
             let newer = newer || failed;
             let last = t.last_activity_at.max(h.last_activity_at);
             let session_id = h.agent_session_id.clone().or_else(|| t.agent_session_id.clone());
-            let rebound = h.session_rebound;
+            let rebound = h.session_rebound || t.session_rebound;
             let mut chosen = if newer { t } else { h };
             chosen.last_activity_at = last;
             chosen.agent_session_id = session_id;
@@ -116,9 +122,13 @@ pub fn wants_pane(agent: &str, reading: &AgentActivity, now: DateTime<Utc>) -> b
     let stalled = reading.evidence_at.is_none_or(|at| now - at >= STALLED);
     match reading.activity {
         Activity::WaitingInput | Activity::Unknown => true,
-        Activity::Active => stalled || reading.source == ActivitySource::Input,
-        // Aider's "ready" may be a yes/no question: only its screen tells.
-        Activity::Ready | Activity::Idle => agent == "aider",
+        // Aider reports nothing while it works or asks; its screen is its only reliable signal
+        // (agent-formats §3, SPEC I3a). Codex never reports an approval it waits on (SPEC I2a).
+        Activity::Active => stalled || reading.source == ActivitySource::Input || matches!(agent, "aider" | "codex"),
+        // A finished turn may end in a question: Claude's post-turn dialogs, Codex's approval
+        // after another thread's turn completed, Aider's yes/no (SPEC I2b).
+        Activity::Ready => true,
+        Activity::Idle => agent == "aider",
         Activity::Blocked | Activity::Exited => false,
     }
 }
@@ -137,20 +147,35 @@ pub fn confirm(agent: &str, reading: AgentActivity, verdict: &PaneVerdict, now: 
     };
     // A question on screen is strong evidence where the agent has no other way to say so (Aider),
     // or where it explains a tool that stalled (Claude); elsewhere the wording may have changed.
-    let sure = agent == "aider" || (agent == "claude-code" && reading.activity == Activity::Active);
+    let sure = matches!(agent, "aider" | "codex") || (agent == "claude-code" && reading.activity == Activity::Active);
+    // Aider at its `>` prompt is not working, whatever the age of its history says (SPEC I3a):
+    // it draws the prompt only once a reply and every question are done. An answer Grove just
+    // typed may not have been drawn yet, so that one is given a moment.
+    let settled = reading.source != ActivitySource::Input || reading.evidence_at.is_none_or(|at| now - at >= SETTLE);
     match verdict {
-        PaneVerdict::Waiting(_) if waiting => AgentActivity { confidence: Confidence::High, ..reading },
-        PaneVerdict::Waiting(line) if sure => AgentActivity {
+        PaneVerdict::Waiting(dialog) if waiting => AgentActivity {
             confidence: Confidence::High,
-            ..seen(Activity::WaitingInput, Some(format!("on screen: {line}")))
+            detail: reading.detail.clone().or_else(|| Some(dialog.title.clone())),
+            dialog: Some(dialog.clone()),
+            ..reading
         },
-        PaneVerdict::Waiting(line) => seen(Activity::WaitingInput, Some(format!("on screen: {line}"))),
+        PaneVerdict::Waiting(dialog) => {
+            let mut seen = seen(Activity::WaitingInput, Some(dialog.title.clone()));
+            seen.dialog = Some(dialog.clone());
+            if sure {
+                seen.confidence = Confidence::High;
+            }
+            seen
+        }
         PaneVerdict::Working if waiting && !fresh => seen(Activity::Active, Some("the prompt was answered".into())),
         PaneVerdict::Working if reading.source == ActivitySource::Input => {
             AgentActivity { confidence: Confidence::High, ..reading }
         }
         PaneVerdict::AtPrompt if (waiting && !fresh) || reading.activity == Activity::Unknown => {
             seen(Activity::Ready, None)
+        }
+        PaneVerdict::AtPrompt if agent == "aider" && reading.activity == Activity::Active && settled => {
+            AgentActivity { confidence: Confidence::High, ..seen(Activity::Ready, None) }
         }
         _ => reading,
     }
@@ -202,15 +227,24 @@ impl AgentProbe for Layered {
     fn activity<'a>(&'a self, session: &'a SessionRecord, now: DateTime<Utc>) -> ProbeFuture<'a, AgentActivity> {
         Box::pin(async move {
             let agent = self.agent.unwrap_or(session.agent.as_str());
-            let reported = Reported::of(agent, &self.events(session).await);
-            // The agent's latest session id (after `/clear`) names the transcript to read.
-            let hook_id = reported.hooks.as_ref().and_then(|h| h.session_id.clone());
-            let transcript = match hook_id.filter(|id| session.agent_session_id.as_deref() != Some(id)) {
-                Some(id) => {
-                    let rebound = SessionRecord { agent_session_id: Some(id), ..session.clone() };
-                    self.transcript.activity(&rebound, now).await
-                }
-                None => self.transcript.activity(session, now).await,
+            let events = self.events(session).await;
+            let (reported, transcript) = if agent == "codex" {
+                // The rollout names the session's own thread; only that thread's events count.
+                let transcript = self.transcript.activity(session, now).await;
+                let own = transcript.as_ref().ok().and_then(|t| t.agent_session_id.clone());
+                (Reported::of(agent, &events, own.as_deref()), transcript)
+            } else {
+                let reported = Reported::of(agent, &events, None);
+                // The agent's latest session id (after `/clear`) names the transcript to read.
+                let hook_id = reported.hooks.as_ref().and_then(|h| h.session_id.clone());
+                let transcript = match hook_id.filter(|id| session.agent_session_id.as_deref() != Some(id)) {
+                    Some(id) => {
+                        let rebound = SessionRecord { agent_session_id: Some(id), ..session.clone() };
+                        self.transcript.activity(&rebound, now).await
+                    }
+                    None => self.transcript.activity(session, now).await,
+                };
+                (reported, transcript)
             };
             let transcript = match transcript {
                 Ok(t) => Some(t),
@@ -249,5 +283,6 @@ fn unknown(session: &SessionRecord) -> AgentActivity {
         confidence: Confidence::Low,
         evidence_at: None,
         session_rebound: false,
+        dialog: None,
     }
 }

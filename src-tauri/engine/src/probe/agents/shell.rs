@@ -117,6 +117,7 @@ impl AgentProbe for ShellProbe {
                 confidence: Confidence::Low,
                 evidence_at: None,
                 session_rebound: false,
+                dialog: None,
             })
         })
     }

@@ -244,13 +244,13 @@ fn the_demo_reports_its_turn_and_its_question_in_claudes_hook_format() {
     let mut input = AtQuestion(Cursor::new(b"y\nexit\n".to_vec()), &events_file, None);
     run_demo_agent(opts, &mut input, Output::default()).expect("the demo runs");
 
-    let waiting = read_events("demo", &since_launch(input.2.as_deref().expect("the demo asked")))
+    let waiting = read_events("demo", &since_launch(input.2.as_deref().expect("the demo asked")), None)
         .expect("the demo reported before asking");
     assert_eq!(waiting.activity, Activity::WaitingInput, "while it asks, the demo needs its human");
     assert_eq!(waiting.detail.as_deref(), Some("asking a question"));
     let lines: Vec<String> = fs::read_to_string(&events_file).unwrap().lines().map(str::to_owned).collect();
     let names: Vec<String> = since_launch(&lines).into_iter().map(|e| e.event).collect();
     assert_eq!(names, ["UserPromptSubmit", "PermissionRequest", "PostToolUse", "Stop"], "one turn, one question");
-    let done = read_events("demo", &since_launch(&lines)).expect("a reading");
+    let done = read_events("demo", &since_launch(&lines), None).expect("a reading");
     assert_eq!(done.activity, Activity::Ready, "after its turn the demo is ready");
 }

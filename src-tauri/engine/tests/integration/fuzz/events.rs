@@ -245,7 +245,7 @@ proptest! {
     ) {
         let shown = format!("{agent} on {} events", events.len());
         let given = events.clone();
-        let reading = bounded("the hooks reader", move || read_events(agent, &given));
+        let reading = bounded("the hooks reader", move || read_events(agent, &given, Some("t-1")));
         let Some(reading) = reading else { return Ok(()) };
         let from_an_event = events.iter().any(|e| e.at == reading.at);
         prop_assert!(from_an_event, "{}: reading at {} is no event's time", shown, reading.at);
@@ -272,7 +272,7 @@ proptest! {
             let tail = TailReader::default().read(&path).expect("a readable file");
             let events = since_launch(&tail.lines);
             for agent in ["claude-code", "codex", "aider"] {
-                let _ = read_events(agent, &events);
+                let _ = read_events(agent, &events, Some("t-1"));
             }
         });
     }
