@@ -92,12 +92,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Send a message to a session's agent; a stopped session is restored first.
+    /// Send a message to a session's agent (a stopped or crashed session is restored first), or
+    /// press named keys to answer a dialog on its screen.
+    #[command(group = clap::ArgGroup::new("what").required(true).args(["message", "keys"]))]
     Send {
         /// The session id.
         id: String,
         /// The message (at most 10,000 characters); `-` reads it from standard input.
-        message: String,
+        message: Option<String>,
+        /// A key to press instead of a message, repeatable and pressed in order: Enter, Esc, Up,
+        /// Down, Left, Right, Tab, BTab, Space, Backspace, a digit or a letter.
+        #[arg(long = "key", value_name = "K", conflicts_with = "message")]
+        keys: Vec<String>,
+        /// Paste the message even while the agent shows a dialog, which may swallow it.
+        #[arg(long)]
+        force: bool,
         /// One JSON document instead of text.
         #[arg(long)]
         json: bool,
@@ -128,8 +137,11 @@ enum Command {
         project: Option<String>,
         /// End the running app instead: it stops every session the same way, records them, and
         /// exits.
-        #[arg(long, conflicts_with = "project")]
+        #[arg(long, conflicts_with_all = ["project", "session"])]
         app: bool,
+        /// Stop only this session, for a later `grove restore` (not recorded for `grove start`).
+        #[arg(long, value_name = "ID", conflicts_with = "project")]
+        session: Option<String>,
         /// One JSON document instead of text.
         #[arg(long)]
         json: bool,
@@ -253,7 +265,12 @@ fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode 
             let args = ops::SpawnArgs { project, agent, branch, prompt, issue };
             with_runtime(ops::spawn(home, &ops_sources(sources, home), args, json))
         }
-        Command::Send { id, message, json } => {
+        Command::Send { id, keys, json, .. } if !keys.is_empty() => {
+            with_runtime(ops::send_keys(home, &ops_sources(sources, home), &id, &keys, json))
+        }
+        Command::Send { id, message, force, json, .. } => {
+            // Required by the argument group when no key is given.
+            let message = message.unwrap_or_default();
             let message = if message == "-" {
                 let mut text = String::new();
                 if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
@@ -264,13 +281,16 @@ fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode 
             } else {
                 message
             };
-            with_runtime(ops::send(home, &ops_sources(sources, home), &id, &message, json))
+            with_runtime(ops::send(home, &ops_sources(sources, home), &id, &message, force, json))
         }
         Command::Kill { id, discard, json } => {
             with_runtime(ops::kill(home, &ops_sources(sources, home), &id, discard, json))
         }
         Command::Restore { id, json } => with_runtime(ops::restore(home, &ops_sources(sources, home), &id, json)),
         Command::Stop { app: true, .. } => app_stop::stop_app(home),
+        Command::Stop { session: Some(id), json, .. } => {
+            with_runtime(ops::stop_session(home, &ops_sources(sources, home), &id, json))
+        }
         Command::Stop { project, json, .. } => {
             let sources = ops_sources(&fleet::stop_sources(sources, home), home);
             with_runtime(fleet::stop(home, &sources, project, json))

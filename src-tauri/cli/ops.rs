@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use grove_engine::config::{self, Config, ConfigSources};
 use grove_engine::home::GroveHome;
 use grove_engine::ids::{ProjectId, SessionId};
-use grove_engine::ops::{KillOptions, Ops, SpawnRequest, WorktreeOutcome};
+use grove_engine::ops::{Key, KillOptions, Ops, SendOptions, SpawnRequest, WorktreeOutcome};
 use grove_engine::store::Store;
 
 use super::{fail, fail_usage};
@@ -70,12 +70,20 @@ pub async fn spawn(home: &GroveHome, sources: &ConfigSources, args: SpawnArgs, j
     }
 }
 
-pub async fn send(home: &GroveHome, sources: &ConfigSources, id: &str, message: &str, json: bool) -> ExitCode {
+pub async fn send(
+    home: &GroveHome,
+    sources: &ConfigSources,
+    id: &str,
+    message: &str,
+    force: bool,
+    json: bool,
+) -> ExitCode {
     let id = match session_id(id) {
         Ok(id) => id,
         Err(code) => return code,
     };
-    match Ops::new(Store::new(home.clone()), lenient_config(sources)).send(&id, message).await {
+    let options = SendOptions { force, ..SendOptions::default() };
+    match Ops::new(Store::new(home.clone()), lenient_config(sources)).send_with(&id, message, options).await {
         Ok(outcome) if json => {
             super::print_json(&outcome);
             ExitCode::SUCCESS
@@ -86,6 +94,48 @@ pub async fn send(home: &GroveHome, sources: &ConfigSources, id: &str, message: 
             } else {
                 println!("sent to {id}");
             }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// `grove send ID --key K...`: presses the keys in order (SPEC F2a).
+pub async fn send_keys(home: &GroveHome, sources: &ConfigSources, id: &str, names: &[String], json: bool) -> ExitCode {
+    let id = match session_id(id) {
+        Ok(id) => id,
+        Err(code) => return code,
+    };
+    let keys = match names.iter().map(|n| Key::parse(n)).collect::<Result<Vec<_>, _>>() {
+        Ok(keys) => keys,
+        Err(e) => return fail_usage(e),
+    };
+    match Ops::new(Store::new(home.clone()), lenient_config(sources)).send_keys(&id, &keys).await {
+        Ok(()) if json => {
+            super::print_json(&serde_json::json!({ "keys": names }));
+            ExitCode::SUCCESS
+        }
+        Ok(()) => {
+            println!("pressed {} in {id}", names.join(" "));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// `grove stop --session ID`: stops one session for a later restore (SPEC F5, F5a).
+pub async fn stop_session(home: &GroveHome, sources: &ConfigSources, id: &str, json: bool) -> ExitCode {
+    let id = match session_id(id) {
+        Ok(id) => id,
+        Err(code) => return code,
+    };
+    match Ops::new(Store::new(home.clone()), lenient_config(sources)).stop(&id).await {
+        Ok(record) if json => {
+            super::print_json(&record);
+            ExitCode::SUCCESS
+        }
+        Ok(record) => {
+            println!("stopped {}; `grove restore {}` brings it back", record.id, record.id);
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),

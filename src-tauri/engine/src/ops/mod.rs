@@ -23,6 +23,7 @@ mod error;
 mod files;
 mod fleet;
 mod git;
+mod keys;
 mod kill;
 mod launch;
 mod process;
@@ -51,12 +52,13 @@ pub use fleet::{
     STOP_CONCURRENCY, STOP_DEADLINE, SessionFailure, SessionRef, StopLimits,
 };
 pub use git::GIT_TIMEOUT;
+pub use keys::{Key, MAX_KEYS, UnknownKey};
 pub use kill::{KillOptions, KillOutcome};
 pub use launch::{
     AGENT_SESSION_ID_PLACEHOLDER, Adapter, HookWiring, LaunchError, LaunchMode, LaunchPlan, agent_program, plan_launch,
 };
 pub use process::KILL_STEP;
-pub use send::SendOutcome;
+pub use send::{SendOptions, SendOutcome};
 pub use spawn::{POST_CREATE_TIMEOUT, SpawnObserver, SpawnRequest};
 pub use tmux::{TMUX_TIMEOUT, Tmux};
 pub use worktree::{KeptReason, WorktreeOutcome};

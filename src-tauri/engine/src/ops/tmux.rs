@@ -107,6 +107,25 @@ impl Tmux {
         self.cmd().args(["send-keys", "-t", &target, "Enter"]).run().await.map(drop)
     }
 
+    /// The visible screen of session `name` (its active pane), lines joined as the agent drew
+    /// them; `None` when tmux has no such session.
+    pub async fn capture_screen(&self, name: &SessionId) -> Result<Option<String>, CommandError> {
+        let target = format!("{}:", exact(name));
+        let out = self.query().args(["capture-pane", "-p", "-J", "-t", &target]).output().await?;
+        match self.absent_or_error(out, "capture-pane") {
+            Ok(out) => Ok(Some(String::from_utf8_lossy(&out.stdout).into_owned())),
+            Err(None) => Ok(None),
+            Err(Some(e)) => Err(e),
+        }
+    }
+
+    /// Presses `keys` in session `name`, in order, in one call.
+    pub async fn send_keys(&self, name: &SessionId, keys: &[super::keys::Key]) -> Result<(), CommandError> {
+        let target = format!("{}:", exact(name));
+        let cmd = self.cmd().args(["send-keys", "-t", &target]).args(keys.iter().map(|k| k.tmux_name().to_owned()));
+        cmd.run().await.map(drop)
+    }
+
     /// The program and arguments of a client attached to session `name`, for a terminal view
     /// that runs it in a PTY. The environment is the caller's to set (`TMUX` must go).
     pub fn attach_argv(&self, name: &SessionId) -> (OsString, Vec<String>) {

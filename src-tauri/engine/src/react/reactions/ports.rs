@@ -68,8 +68,10 @@ pub trait AgentSender: Send + Sync {
 }
 
 impl AgentSender for Ops {
-    /// Through [`Ops::send`] (SPEC F2): a paste buffer, never a shell, the 10 000 character limit.
+    /// Through [`Ops::send_with`] (SPEC F2, F2a): a paste buffer, never a shell, the 10 000
+    /// character limit; never into a dialog, and never restoring a session that is no longer live.
     fn send_to_agent<'a>(&'a self, session: &'a SessionId, message: &'a str) -> PortFuture<'a, Result<(), String>> {
-        Box::pin(async move { self.send(session, message).await.map(drop).map_err(|e| e.to_string()) })
+        let options = crate::ops::SendOptions { force: false, revive: false };
+        Box::pin(async move { self.send_with(session, message, options).await.map(drop).map_err(|e| e.to_string()) })
     }
 }
