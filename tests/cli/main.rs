@@ -5,6 +5,7 @@ mod agent_config;
 mod app_stop;
 mod basics;
 mod demo;
+mod dialogs;
 mod fake_claude;
 mod faults;
 mod fleet;

@@ -51,37 +51,46 @@ pub struct Dialog {
 /// Title wording that names a dialog's kind, per agent; anything else with options is a
 /// question. Matched case-insensitively as substrings of the title and the lines around it.
 const KIND_WORDING: [(&str, &[(&str, DialogKind)]); 3] = [
-    ("claude-code", &[
-        ("trust the files in this folder", DialogKind::Trust),
-        ("trust this folder", DialogKind::Trust),
-        ("project you created or one you trust", DialogKind::Trust),
-        ("default permission mode", DialogKind::PostTurn),
-        ("make auto mode your default", DialogKind::PostTurn),
-        ("how is claude doing", DialogKind::PostTurn),
-        ("do you want to proceed", DialogKind::Permission),
-        ("do you want to make this edit", DialogKind::Permission),
-        ("do you want to create", DialogKind::Permission),
-        ("do you want to allow", DialogKind::Permission),
-        ("tell claude what to do differently", DialogKind::Permission),
-    ]),
-    ("codex", &[
-        ("trust this folder", DialogKind::Trust),
-        ("trust the contents of this directory", DialogKind::Trust),
-        ("would you like to run the following command", DialogKind::Permission),
-        ("would you like to make the following edits", DialogKind::Permission),
-        ("allow command", DialogKind::Permission),
-    ]),
-    ("aider", &[
-        ("run shell command", DialogKind::Permission),
-        ("create new file", DialogKind::Permission),
-        ("allow edits to", DialogKind::Permission),
-        ("add file to the chat", DialogKind::Permission),
-        ("add url to the chat", DialogKind::Permission),
-        ("open url", DialogKind::Permission),
-        ("add .aider", DialogKind::Trust),
-        ("gitignore", DialogKind::Trust),
-        ("create a git repo", DialogKind::Trust),
-    ]),
+    (
+        "claude-code",
+        &[
+            ("trust the files in this folder", DialogKind::Trust),
+            ("trust this folder", DialogKind::Trust),
+            ("project you created or one you trust", DialogKind::Trust),
+            ("default permission mode", DialogKind::PostTurn),
+            ("make auto mode your default", DialogKind::PostTurn),
+            ("how is claude doing", DialogKind::PostTurn),
+            ("do you want to proceed", DialogKind::Permission),
+            ("do you want to make this edit", DialogKind::Permission),
+            ("do you want to create", DialogKind::Permission),
+            ("do you want to allow", DialogKind::Permission),
+            ("tell claude what to do differently", DialogKind::Permission),
+        ],
+    ),
+    (
+        "codex",
+        &[
+            ("trust this folder", DialogKind::Trust),
+            ("trust the contents of this directory", DialogKind::Trust),
+            ("would you like to run the following command", DialogKind::Permission),
+            ("would you like to make the following edits", DialogKind::Permission),
+            ("allow command", DialogKind::Permission),
+        ],
+    ),
+    (
+        "aider",
+        &[
+            ("run shell command", DialogKind::Permission),
+            ("create new file", DialogKind::Permission),
+            ("allow edits to", DialogKind::Permission),
+            ("add file to the chat", DialogKind::Permission),
+            ("add url to the chat", DialogKind::Permission),
+            ("open url", DialogKind::Permission),
+            ("add .aider", DialogKind::Trust),
+            ("gitignore", DialogKind::Trust),
+            ("create a git repo", DialogKind::Trust),
+        ],
+    ),
 ];
 
 /// Cursor marks agents draw before the selected option of a menu.
@@ -125,13 +134,9 @@ fn menu(agent: &str, bottom: &[&str]) -> Option<Dialog> {
         return None;
     }
     let above = &bottom[first.saturating_sub(TITLE_SEARCH_LINES)..first];
-    let title = above
-        .iter()
-        .rev()
-        .map(|l| clean(l))
-        .find(|l| !l.is_empty() && !is_rule(l))
-        .unwrap_or_default();
-    let context: String = above.iter().chain(bottom[first..].iter()).map(|l| l.to_lowercase()).collect::<Vec<_>>().join("\n");
+    let title = above.iter().rev().map(|l| clean(l)).find(|l| !l.is_empty() && !is_rule(l)).unwrap_or_default();
+    let context: String =
+        above.iter().chain(bottom[first..].iter()).map(|l| l.to_lowercase()).collect::<Vec<_>>().join("\n");
     let kind = kind_of(agent, &format!("{}\n{context}", title.to_lowercase()));
     let options = items
         .iter()
@@ -241,11 +246,14 @@ mod tests {
         let d = find_dialog("claude-code", &lines(screen)).expect("a dialog");
         assert_eq!(d.kind, DialogKind::Permission);
         assert_eq!(d.title, "Do you want to proceed?");
-        assert_eq!(labels(&d), [
-            ("Yes", vec!["1"]),
-            ("Yes, and don't ask again for this command", vec!["2"]),
-            ("No, and tell Claude what to do differently", vec!["3", "Esc"]),
-        ]);
+        assert_eq!(
+            labels(&d),
+            [
+                ("Yes", vec!["1"]),
+                ("Yes, and don't ask again for this command", vec!["2"]),
+                ("No, and tell Claude what to do differently", vec!["3", "Esc"]),
+            ]
+        );
     }
 
     #[test]

@@ -290,7 +290,11 @@ mod tests {
             ("claude-code", "All 42 tests pass.\n────\n> \n\n\n", "at prompt"),
             ("claude-code", "╭──╮\n│ > │\n╰──╯\n", "unclear"),
             ("claude-code", "│ >  │", "at prompt"),
-            ("aider", "> cargo test\nRun shell command? (Y)es/(N)o/(D)on't ask again [Yes]: \n", "waiting: Run shell command?"),
+            (
+                "aider",
+                "> cargo test\nRun shell command? (Y)es/(N)o/(D)on't ask again [Yes]: \n",
+                "waiting: Run shell command?",
+            ),
             ("aider", "Applied edit to src/cli.py\ndiff> \n", "at prompt"),
             ("codex", "Would you like to run the following command?\n  $ npm install\n", {
                 "waiting: Would you like to run the following command?"
