@@ -17,7 +17,7 @@ use super::policy::EnrichmentPolicy;
 use super::probes::Probes;
 use super::view::{Enrichment, LiveFields, SessionKey, SessionView};
 use crate::probe::{ActivitySource, AgentActivity, AgentInfo, AgentProbe, Confidence, Liveness, ProbeError};
-use crate::session::{Activity, RuntimeHandle, RuntimeReason, RuntimeState, SessionRecord, is_terminal};
+use crate::session::{Activity, AgentExit, RuntimeHandle, RuntimeReason, RuntimeState, SessionRecord, is_terminal};
 use crate::store::{Store, StoredSessions};
 
 /// One runtime batch's answer, shared by every session it covers.
@@ -41,6 +41,9 @@ enum RuntimeWait {
     /// Known without waiting (no probe for this runtime kind).
     Landed(Landing<LivenessMap>),
 }
+
+/// How long reading how an exited agent ended may take (one tmux call).
+const ENDED_DEADLINE: Duration = Duration::from_secs(2);
 
 /// The shared machinery of every read path.
 #[derive(Debug)]
@@ -269,15 +272,32 @@ impl Enricher {
         self.last_info.lock().unwrap_or_else(|p| p.into_inner()).get(key).cloned()
     }
 
+    /// Fills in how an agent found exited ended (status, signal, last lines) from its runtime, if
+    /// the runtime kept that. Bounded: the crash is written without details rather than late.
+    async fn how_it_ended(&self, base: &SessionRecord, exit: &mut AgentExit) {
+        let Some(handle) = base.lifecycle.runtime.handle.as_ref() else { return };
+        let Some(probe) = self.probes.runtime(handle.kind) else { return };
+        match tokio::time::timeout(ENDED_DEADLINE, probe.ended(handle)).await {
+            Ok(Ok(Some(ended))) => *exit = AgentExit { at: exit.at, ..ended },
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => tracing::debug!(session = %base.id, "could not read how the agent ended: {e}"),
+            Err(_) => tracing::debug!(session = %base.id, "reading how the agent ended timed out"),
+        }
+    }
+
     /// Writes what was concluded and builds the view. The write is awaited even past the
     /// caller's deadline: it is local file I/O whose lock wait the store bounds (SPEC B2), and a
     /// view that returned before its own write landed could disagree with the next read of disk.
     async fn finish(&self, base: &SessionRecord, found: Findings<'_>) -> SessionView {
         let key = SessionKey::of(base);
+        let mut conclusion = found.conclusion.clone();
+        if let Some(exit) = &mut conclusion.exited {
+            self.how_it_ended(base, exit).await;
+        }
         let mut record = base.clone();
-        found.conclusion.apply(base, &mut record);
-        if !found.conclusion.is_empty() {
-            match persist(&self.store, base, found.conclusion.clone()).await {
+        conclusion.apply(base, &mut record);
+        if !conclusion.is_empty() {
+            match persist(&self.store, base, conclusion).await {
                 Ok(on_disk) => record = on_disk,
                 Err(e) => tracing::warn!(session = %key, "could not write what the probes found: {e}"),
             }

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 
 use crate::probe::Liveness;
 use crate::session::{
-    RuntimeKind, RuntimePart, RuntimeReason, RuntimeState, SessionReason, SessionRecord, SessionState,
+    AgentExit, RuntimeKind, RuntimePart, RuntimeReason, RuntimeState, SessionReason, SessionRecord, SessionState,
+    is_terminal,
 };
 use crate::store::{Store, StoreError};
 
@@ -19,6 +20,9 @@ pub(crate) struct Conclusion {
     pub runtime: Option<RuntimePart>,
     /// The runtime is gone outside of spawning: the session becomes `terminated/runtime_lost`.
     pub lost_at: Option<DateTime<Utc>>,
+    /// The agent's process ended on its own (its pane stays, dead): the session becomes
+    /// `terminated/agent_process_exited`, a crash (SPEC A2a), with how it ended when known.
+    pub exited: Option<AgentExit>,
     /// The agent's own session id, when the record has none yet (needed to resume it, SPEC F4),
     /// or when the agent reported a new one (`rebind_session`).
     pub agent_session_id: Option<String>,
@@ -32,10 +36,12 @@ impl Conclusion {
     pub fn from_liveness(base: &SessionRecord, liveness: &Liveness, now: DateTime<Utc>) -> Self {
         let (state, reason) = match liveness {
             Liveness::Alive { .. } => (RuntimeState::Alive, RuntimeReason::ProcessRunning),
+            // A spawn in progress may not have created its runtime yet: absence proves nothing.
+            Liveness::Missing | Liveness::Exited if base.lifecycle.session.state == SessionState::NotStarted => {
+                return Self::default();
+            }
             // The pane is there but its process ended: the process is what is missing.
             Liveness::Exited => (RuntimeState::Exited, RuntimeReason::ProcessMissing),
-            // A spawn in progress may not have created its runtime yet: absence proves nothing.
-            Liveness::Missing if base.lifecycle.session.state == SessionState::NotStarted => return Self::default(),
             Liveness::Missing => (RuntimeState::Missing, missing_reason(base)),
         };
         let current = &base.lifecycle.runtime;
@@ -45,7 +51,13 @@ impl Conclusion {
             ..current.clone()
         });
         let lost_at = (state == RuntimeState::Missing).then_some(now);
-        Self { runtime, lost_at, agent_session_id: None, rebind_session: false }
+        let exited = (*liveness == Liveness::Exited && !is_terminal(&base.lifecycle)).then(|| AgentExit {
+            status: None,
+            signal: None,
+            last_lines: Vec::new(),
+            at: now,
+        });
+        Self { runtime, lost_at, exited, agent_session_id: None, rebind_session: false }
     }
 
     /// Whether there is nothing to write.
@@ -68,6 +80,16 @@ impl Conclusion {
             session.reason = SessionReason::RuntimeLost;
             session.terminated_at = Some(at);
             session.last_transition_at = at;
+        }
+        if let Some(exit) = &self.exited
+            && disk.lifecycle.session == base.lifecycle.session
+        {
+            let session = &mut disk.lifecycle.session;
+            session.state = SessionState::Terminated;
+            session.reason = SessionReason::AgentProcessExited;
+            session.terminated_at = Some(exit.at);
+            session.last_transition_at = exit.at;
+            disk.exit = Some(exit.clone());
         }
         let unchanged = disk.agent_session_id == base.agent_session_id;
         if let Some(agent_session_id) = &self.agent_session_id
@@ -174,12 +196,21 @@ mod tests {
     }
 
     #[test]
-    fn exited_is_persisted_as_runtime_exited_without_ending_the_session() {
+    fn an_agent_that_exited_on_its_own_is_a_crash_with_its_exit_kept() {
+        // SPEC A2a (revised): before, the session part was left to the agent and a dead agent
+        // read as working; a crash must end the session and say how.
         let base = working(RuntimeKind::Tmux);
         let mut disk = base.clone();
         Conclusion::from_liveness(&base, &Liveness::Exited, now()).apply(&base, &mut disk);
         assert_eq!(disk.lifecycle.runtime.state, RuntimeState::Exited);
-        assert_eq!(disk.lifecycle.session, base.lifecycle.session, "the session part is the agent's business");
+        assert_eq!(disk.lifecycle.session.state, SessionState::Terminated);
+        assert_eq!(disk.lifecycle.session.reason, SessionReason::AgentProcessExited, "a crash, not a kill");
+        assert_eq!(disk.exit.as_ref().map(|e| e.at), Some(now()), "the exit is recorded when it was seen");
+
+        let mut spawning = base.clone();
+        spawning.lifecycle.session.state = SessionState::NotStarted;
+        let conclusion = Conclusion::from_liveness(&spawning, &Liveness::Exited, now());
+        assert!(conclusion.is_empty(), "a spawn in progress concludes nothing: {conclusion:?}");
     }
 
     #[test]

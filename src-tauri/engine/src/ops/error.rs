@@ -30,11 +30,13 @@ pub enum SpawnStep {
     Runtime,
     /// Writing the session record.
     Record,
+    /// Watching the agent for the grace period: it must still run at its end (SPEC F4a).
+    Confirm,
 }
 
 impl SpawnStep {
     /// Every step, in the order a spawn runs them.
-    pub const ALL: [SpawnStep; 7] = [
+    pub const ALL: [SpawnStep; 8] = [
         SpawnStep::Validate,
         SpawnStep::ReserveId,
         SpawnStep::Worktree,
@@ -42,6 +44,7 @@ impl SpawnStep {
         SpawnStep::PromptFile,
         SpawnStep::Runtime,
         SpawnStep::Record,
+        SpawnStep::Confirm,
     ];
 
     /// Its place in [`SpawnStep::ALL`], counting from 1.
@@ -60,6 +63,7 @@ impl fmt::Display for SpawnStep {
             SpawnStep::PromptFile => "prompt file",
             SpawnStep::Runtime => "runtime",
             SpawnStep::Record => "record",
+            SpawnStep::Confirm => "confirm",
         })
     }
 }
@@ -107,6 +111,9 @@ pub enum Cause {
     /// or send with `--force`.
     #[error("dialog_open: the agent shows {}; answer it with keys ({}) or send with --force", dialog_name(.0), dialog_keys(.0))]
     DialogOpen(crate::probe::agents::Dialog),
+    /// The agent ended within the grace period after it was started (SPEC F4a).
+    #[error("agent_exited: the agent ended right after it started ({}){}", .0.summary().unwrap_or_else(|| "no exit status known".into()), last_lines_note(.0))]
+    AgentExited(crate::session::AgentExit),
     /// A failure injected on purpose ([`super::Ops::failing_at`]), to test rollback.
     #[error("failure injected for testing")]
     Injected,
@@ -124,6 +131,15 @@ fn dialog_name(dialog: &crate::probe::agents::Dialog) -> String {
         crate::probe::agents::DialogKind::PostTurn => "post-turn question",
     };
     if dialog.title.is_empty() { format!("a {kind}") } else { format!("the {kind} \u{201c}{}\u{201d}", dialog.title) }
+}
+
+/// The agent's last lines, indented under the error, when known.
+fn last_lines_note(exit: &crate::session::AgentExit) -> String {
+    if exit.last_lines.is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = exit.last_lines.iter().map(|l| format!("  | {l}")).collect();
+    format!("; its last lines:\n{}", lines.join("\n"))
 }
 
 /// "1 = Yes, 2 = No": each option with the keys that choose it.
@@ -208,6 +224,8 @@ pub enum OpStep {
     Deliver,
     /// Writing the session record.
     Record,
+    /// Watching the restarted agent for the grace period (SPEC F4a).
+    Confirm,
 }
 
 impl fmt::Display for OpStep {
@@ -221,6 +239,7 @@ impl fmt::Display for OpStep {
             OpStep::Runtime => "runtime",
             OpStep::Deliver => "deliver",
             OpStep::Record => "record",
+            OpStep::Confirm => "confirm",
         })
     }
 }

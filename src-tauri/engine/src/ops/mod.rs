@@ -19,6 +19,7 @@
 
 mod agent_hooks;
 mod command;
+mod confirm;
 mod error;
 mod files;
 mod fleet;
@@ -45,6 +46,7 @@ pub use agent_hooks::{
 };
 pub(crate) use command::{Cmd, kill_group};
 pub use command::{CommandError, CommandOutput};
+pub use confirm::START_GRACE;
 pub use error::{Cause, OpError, OpKind, OpStep, SpawnError, SpawnStep};
 pub use files::prompt_file;
 pub use fleet::{
@@ -98,6 +100,8 @@ pub struct Ops {
     hook_program: Option<std::path::PathBuf>,
     fail_at: Option<SpawnStep>,
     now: fn() -> DateTime<Utc>,
+    /// How long a started agent must keep running to count as started (SPEC F4a).
+    start_grace: std::time::Duration,
 }
 
 impl std::fmt::Debug for Ops {
@@ -110,7 +114,15 @@ impl Ops {
     /// Operations on `store`'s home with `config`, using tmux from `PATH` on the home's socket.
     pub fn new(store: Store, config: Config) -> Self {
         let tmux = Tmux::for_home(store.home());
-        Self { store, config: Arc::new(config), tmux, hook_program: grove_binary(), fail_at: None, now: Utc::now }
+        Self {
+            store,
+            config: Arc::new(config),
+            tmux,
+            hook_program: grove_binary(),
+            fail_at: None,
+            now: Utc::now,
+            start_grace: START_GRACE,
+        }
     }
 
     /// The same operations with agents reporting their events through `program hook <agent>`
@@ -130,6 +142,13 @@ impl Ops {
     /// The same operations with another clock, for records with predictable times.
     pub fn with_clock(mut self, now: fn() -> DateTime<Utc>) -> Self {
         self.now = now;
+        self
+    }
+
+    /// The same operations counting an agent as started after `grace` instead of [`START_GRACE`]
+    /// (zero: as soon as it is started). Tests that are not about the grace period use it.
+    pub fn with_start_grace(mut self, grace: std::time::Duration) -> Self {
+        self.start_grace = grace;
         self
     }
 

@@ -13,7 +13,7 @@ use crate::config::Project;
 use crate::ids::SessionId;
 use crate::session::{
     PrReason, PrState, RuntimeReason, RuntimeState, SessionReason, SessionRecord, SessionState, display_status,
-    is_restorable,
+    is_restorable, is_terminal,
 };
 
 impl Ops {
@@ -22,9 +22,24 @@ impl Ops {
     /// deleted. The agent is started with its resume command when the record has what it needs,
     /// else afresh (without replaying the first prompt). The lifecycle goes back to working, and
     /// a merged or closed PR is let go (`none/cleared_on_restore`).
+    ///
+    /// Restores of one session run one at a time, across processes (SPEC F4a): one that waited
+    /// for another finds the session live and returns it, instead of ending the agent the other
+    /// just started. The agent must still run after the grace period, else the restore fails
+    /// with `agent_exited` and the record says the session crashed.
     pub async fn restore(&self, session: &SessionId) -> Result<SessionRecord, OpError> {
         let fail = |step, cause| OpError { op: OpKind::Restore, session: session.clone(), step, cause };
+        let found = self.find(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
+        let (project, id) = (found.project_id.clone(), session.clone());
+        let _flight = self
+            .blocking(move |store| store.operation_lock(&project, &id))
+            .await
+            .map_err(|c| fail(OpStep::CheckState, c))?;
         let record = self.find(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
+        if is_terminal(&found.lifecycle) && !is_terminal(&record.lifecycle) {
+            // Another restore finished while this one waited: its outcome is this one's.
+            return Ok(record);
+        }
         if !is_restorable(&record.lifecycle) {
             let status = display_status(&record.lifecycle);
             return Err(fail(
@@ -86,10 +101,15 @@ impl Ops {
                 if agent_session_id.is_some() {
                     r.agent_session_id = agent_session_id;
                 }
+                // A new run: how the last one ended is history.
+                r.exit = None;
             })
             .await;
         match updated {
-            Ok(record) => Ok(record),
+            Ok(record) => {
+                self.confirm_started(&record).await.map_err(|c| fail(OpStep::Confirm, c))?;
+                Ok(record)
+            }
             Err(cause) => {
                 // Without a record saying it runs, the runtime would be invisible to Grove.
                 let _ = self.stop_runtime(&handle).await;

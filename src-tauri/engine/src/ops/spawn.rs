@@ -78,7 +78,20 @@ impl Ops {
     ) -> Result<SessionRecord, SpawnError> {
         let mut progress = Progress { step: SpawnStep::Validate, undo: Undo::default(), reservation: None, observer };
         match self.spawn_steps(&request, &mut progress).await {
-            Ok(record) => Ok(record),
+            Ok(record) => {
+                // The record stays: an agent that ended at once is a crash to see and restore, and
+                // its worktree is kept (SPEC F4a).
+                (progress.observer)(SpawnStep::Confirm, Some(&record.id));
+                match self.confirm_started(&record).await {
+                    Ok(()) => Ok(record),
+                    Err(cause) => Err(SpawnError {
+                        step: SpawnStep::Confirm,
+                        session: Some(record.id.clone()),
+                        cause,
+                        rollback_failures: Vec::new(),
+                    }),
+                }
+            }
             Err(cause) => {
                 let session = progress.reservation.as_ref().map(|r| r.id().clone());
                 let rollback_failures = progress.undo.run(self).await;

@@ -52,6 +52,13 @@ pub trait RuntimeProbe: Send + Sync {
     /// Liveness of each handle, keyed by `RuntimeHandle::id`. Every handle given gets an answer
     /// when the call succeeds.
     fn liveness<'a>(&'a self, handles: &'a [RuntimeHandle]) -> ProbeFuture<'a, HashMap<String, Liveness>>;
+
+    /// How the agent behind `handle` ended, for a runtime found exited whose runtime keeps that
+    /// (tmux's dead pane: exit status, signal, last lines; SPEC A2a). `None` when unknown.
+    fn ended<'a>(&'a self, handle: &'a RuntimeHandle) -> ProbeFuture<'a, Option<crate::session::AgentExit>> {
+        let _ = handle;
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// Where an activity reading came from, strongest first (SPEC I0). Shown in the UI beside the

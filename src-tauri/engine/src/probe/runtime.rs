@@ -22,6 +22,13 @@ impl RuntimeProbes {
 }
 
 impl RuntimeProbe for RuntimeProbes {
+    fn ended<'a>(&'a self, handle: &'a RuntimeHandle) -> ProbeFuture<'a, Option<crate::session::AgentExit>> {
+        match handle.kind {
+            RuntimeKind::Tmux => self.tmux.ended(handle),
+            RuntimeKind::Process => self.process.ended(handle),
+        }
+    }
+
     fn liveness<'a>(&'a self, handles: &'a [RuntimeHandle]) -> ProbeFuture<'a, HashMap<String, Liveness>> {
         Box::pin(async move {
             let (tmux, process): (Vec<RuntimeHandle>, Vec<RuntimeHandle>) =

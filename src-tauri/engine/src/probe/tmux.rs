@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::child::run_probe;
 use super::{Liveness, ProbeError, ProbeFuture, RuntimeProbe};
 use crate::home::GroveHome;
-use crate::session::RuntimeHandle;
+use crate::session::{AgentExit, EXIT_LAST_LINES_LIMIT, RuntimeHandle};
 
 /// The name used in probe errors.
 const PROBE: &str = "tmux";
@@ -115,6 +115,49 @@ fn parse_panes(text: &str) -> Result<HashMap<String, Liveness>, ProbeError> {
 }
 
 impl RuntimeProbe for TmuxProbe {
+    fn ended<'a>(&'a self, handle: &'a RuntimeHandle) -> ProbeFuture<'a, Option<AgentExit>> {
+        Box::pin(async move {
+            let target = format!("={}:", handle.id);
+            let args = [
+                "-L",
+                self.socket.as_str(),
+                "display-message",
+                "-p",
+                "-t",
+                &target,
+                "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}",
+                ";",
+                "capture-pane",
+                "-p",
+                "-J",
+                "-S",
+                "-50",
+                "-t",
+                &target,
+            ];
+            let out = run_probe(PROBE, &self.program, args, &CLIENT_ENV).await?;
+            if !out.status.success() {
+                return Ok(None);
+            }
+            let text = String::from_utf8_lossy(&out.stdout);
+            let (head, screen) = text.split_once('\n').unwrap_or((&text, ""));
+            let mut fields = head.split(' ');
+            if fields.next() != Some("1") {
+                return Ok(None);
+            }
+            let status = fields.next().and_then(|s| s.parse().ok());
+            let signal = fields.next().and_then(|s| s.parse::<i32>().ok()).map(crate::session::signal_name);
+            let lines: Vec<String> = screen
+                .lines()
+                .map(str::trim_end)
+                .filter(|l| !l.is_empty() && !l.starts_with("Pane is dead"))
+                .map(str::to_owned)
+                .collect();
+            let last_lines = lines[lines.len().saturating_sub(EXIT_LAST_LINES_LIMIT)..].to_vec();
+            Ok(Some(AgentExit { status, signal, last_lines, at: chrono::DateTime::UNIX_EPOCH }))
+        })
+    }
+
     fn liveness<'a>(&'a self, handles: &'a [RuntimeHandle]) -> ProbeFuture<'a, HashMap<String, Liveness>> {
         Box::pin(async move {
             let sessions = self.sessions().await?;

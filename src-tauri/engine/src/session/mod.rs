@@ -16,7 +16,7 @@ mod test_support;
 mod wire_enum;
 
 pub use activity::Activity;
-pub use agent_exit::{AgentExit, EXIT_LAST_LINES_LIMIT};
+pub use agent_exit::{AgentExit, EXIT_LAST_LINES_LIMIT, signal_name};
 pub use attention::{AttentionLevel, PrSignals, attention_level};
 pub use lifecycle::{
     Lifecycle, PrPart, PrReason, PrState, RuntimeHandle, RuntimePart, RuntimeReason, RuntimeState, SessionPart,

@@ -29,6 +29,7 @@ pub use last_stop::{LAST_STOP_VERSION, LastStop, StopScope, StoppedProject};
 pub use list::{StoredSessions, list_stored, list_stored_project};
 pub use lock::{LOCK_FIRST_BACKOFF, LOCK_GIVE_UP_AFTER, LOCK_MAX_BACKOFF, LOCK_STALE_AFTER, LockPolicy, lock_file_for};
 pub use pid::pid_is_dead;
+pub use records::OperationLock;
 pub use reserve::Reservation;
 pub use running::RunningRecord;
 

@@ -71,6 +71,18 @@ fn decode(bytes: &[u8], project: &ProjectId, id: &SessionId) -> Result<SessionRe
 
 /// How long a spawn may hold a reservation: far beyond its slowest step (a post_create command
 /// has 10 minutes). An empty file older than this is no spawn's.
+/// How long an operation waits for another one on the same session: a restore takes a few
+/// seconds (start, then the grace period of SPEC F4a), more on a loaded machine.
+const OPERATION_LOCK_WAIT: Duration = Duration::from_secs(60);
+
+/// When an operation lock counts as stale whatever its pid says: past every deadline of the
+/// steps it guards (git, tmux and the grace period add up to well under this).
+const OPERATION_LOCK_STALE: Duration = Duration::from_secs(180);
+
+/// Held while an operation on one session runs; dropping it lets the next one in.
+#[derive(Debug)]
+pub struct OperationLock(#[allow(dead_code)] FileLock);
+
 const RESERVATION_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
 /// An empty file is a reservation (SPEC B4) only if it was created empty and is young. A file
@@ -224,6 +236,21 @@ impl Store {
         ensure_dir(&self.home.sessions_dir(&record.project_id))?;
         let _lock = FileLock::acquire(&lock_file_for(&path), &self.lock_policy)?;
         write_atomic(&path, &bytes)
+    }
+
+    /// Takes the lock that serialises whole operations on one session across processes (SPEC F4a:
+    /// concurrent restores of one session share one operation, so two never start two agents and
+    /// kill each other's). Held for the operation's length, which is why it waits and goes stale
+    /// later than a record lock. Blocking: async callers run it on a blocking thread.
+    pub fn operation_lock(&self, project: &ProjectId, id: &SessionId) -> Result<OperationLock, StoreError> {
+        let dir = self.home.sessions_dir(project);
+        if !dir.is_dir() {
+            return Err(StoreError::NotFound { id: id.clone(), project: Some(project.clone()) });
+        }
+        let policy =
+            LockPolicy { give_up_after: OPERATION_LOCK_WAIT, stale_after: OPERATION_LOCK_STALE, ..self.lock_policy };
+        let path = lock_file_for(&dir.join(format!("{id}.operation")));
+        FileLock::acquire(&path, &policy).map(OperationLock)
     }
 
     /// Read-modify-write under the record's lock (SPEC B2): reads the record, lets `change` edit

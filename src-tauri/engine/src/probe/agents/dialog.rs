@@ -97,7 +97,7 @@ const KIND_WORDING: [(&str, &[(&str, DialogKind)]); 3] = [
 const CURSORS: [char; 4] = ['❯', '›', '>', '▶'];
 
 /// Only this many lines above the first option are searched for the title.
-const TITLE_SEARCH_LINES: usize = 8;
+const TITLE_SEARCH_LINES: usize = 12;
 
 /// The dialog at the bottom of `agent`'s screen, if one is there. `bottom` is the bottom lines of
 /// the screen, top to bottom, already trimmed of trailing blanks.
@@ -134,7 +134,10 @@ fn menu(agent: &str, bottom: &[&str]) -> Option<Dialog> {
         return None;
     }
     let above = &bottom[first.saturating_sub(TITLE_SEARCH_LINES)..first];
-    let title = above.iter().rev().map(|l| clean(l)).find(|l| !l.is_empty() && !is_rule(l)).unwrap_or_default();
+    // The question is the title: the nearest line above the options that asks one; else the
+    // nearest line of text (a command, a file name).
+    let texts: Vec<String> = above.iter().rev().map(|l| clean(l)).filter(|l| !l.is_empty() && !is_rule(l)).collect();
+    let title = texts.iter().find(|l| l.contains('?')).or(texts.first()).cloned().unwrap_or_default();
     let context: String =
         above.iter().chain(bottom[first..].iter()).map(|l| l.to_lowercase()).collect::<Vec<_>>().join("\n");
     let kind = kind_of(agent, &format!("{}\n{context}", title.to_lowercase()));
@@ -169,8 +172,12 @@ fn numbered(line: &str) -> Option<(bool, u32, &str)> {
 }
 
 /// `No, and tell Claude what to do differently (esc)` → the label and `Esc`; `Yes, proceed (y)`
-/// → `Yes, proceed` and `y`. Only a single letter or `esc` in the trailing parentheses is a key.
+/// → `Yes, proceed` and `y`. Only a single letter or `esc` in the trailing parentheses is a key,
+/// and a bare trailing `esc` (Codex draws its hints without parentheses).
 fn split_shortcut(text: &str) -> (String, Option<String>) {
+    if let Some(label) = text.strip_suffix(" esc") {
+        return (label.trim().to_owned(), Some("Esc".to_owned()));
+    }
     if let Some(open) = text.rfind(" (")
         && text.ends_with(')')
     {
@@ -225,7 +232,7 @@ fn is_rule(line: &str) -> bool {
 
 fn clean(line: &str) -> String {
     let text = line.trim_matches(|c: char| c == '│' || c == '╭' || c == '╰' || c.is_whitespace());
-    text.chars().take(160).collect()
+    text.chars().take(120).collect()
 }
 
 #[cfg(test)]

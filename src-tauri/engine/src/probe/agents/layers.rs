@@ -120,7 +120,8 @@ pub fn wants_pane(agent: &str, reading: &AgentActivity, now: DateTime<Utc>) -> b
         return false;
     }
     let stalled = reading.evidence_at.is_none_or(|at| now - at >= STALLED);
-    match reading.activity {
+    // A question asked after a turn shows within minutes of it; a turn long over is not re-read.
+    match decay_ready(reading.activity, reading.last_activity_at, now) {
         Activity::WaitingInput | Activity::Unknown => true,
         // Aider reports nothing while it works or asks; its screen is its only reliable signal
         // (agent-formats §3, SPEC I3a). Codex never reports an approval it waits on (SPEC I2a).
@@ -147,7 +148,7 @@ pub fn confirm(agent: &str, reading: AgentActivity, verdict: &PaneVerdict, now: 
     };
     // A question on screen is strong evidence where the agent has no other way to say so (Aider),
     // or where it explains a tool that stalled (Claude); elsewhere the wording may have changed.
-    let sure = matches!(agent, "aider" | "codex") || (agent == "claude-code" && reading.activity == Activity::Active);
+    let sure = agent == "aider" || (agent == "claude-code" && reading.activity == Activity::Active);
     // Aider at its `>` prompt is not working, whatever the age of its history says (SPEC I3a):
     // it draws the prompt only once a reply and every question are done. An answer Grove just
     // typed may not have been drawn yet, so that one is given a moment.
@@ -159,6 +160,15 @@ pub fn confirm(agent: &str, reading: AgentActivity, verdict: &PaneVerdict, now: 
             dialog: Some(dialog.clone()),
             ..reading
         },
+        // Claude asks permission only inside a turn: after its Stop hook, a permission menu on
+        // screen is a leftover, while a post-turn or trust question is real.
+        PaneVerdict::Waiting(dialog)
+            if agent == "claude-code"
+                && reading.activity == Activity::Ready
+                && dialog.kind == super::DialogKind::Permission =>
+        {
+            reading
+        }
         PaneVerdict::Waiting(dialog) => {
             let mut seen = seen(Activity::WaitingInput, Some(dialog.title.clone()));
             seen.dialog = Some(dialog.clone());

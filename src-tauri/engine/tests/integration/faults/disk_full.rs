@@ -290,7 +290,8 @@ async fn a_stop_on_a_full_data_directory_reports_each_session_and_a_second_stop_
         })
         .collect();
     let before = write_records(&store, &records);
-    let ops = Ops::new(store.clone(), Config::default()).with_hook_program(None);
+    let ops =
+        Ops::new(store.clone(), Config::default()).with_hook_program(None).with_start_grace(std::time::Duration::ZERO);
     let filler = Filler::fill(&home, "filler");
 
     let report = within("stop on a full disk", ops.stop_fleet(StopScope::All, ConfigNote::default()))

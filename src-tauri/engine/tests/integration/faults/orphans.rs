@@ -28,7 +28,7 @@ async fn an_agent_that_ended_but_was_not_reaped_is_stopped_at_once() {
     let agent = Command::new("sleep").arg("600").process_group(0).spawn().expect("start an agent");
     let worktree = worktree_with_work(&home.join("projects/api"), "api-1");
     write_records(&store, &[live_record("api", "api-1", &worktree, RuntimeKind::Process, &agent.id().to_string())]);
-    let ops = Ops::new(store, Config::default()).with_hook_program(None);
+    let ops = Ops::new(store, Config::default()).with_hook_program(None).with_start_grace(std::time::Duration::ZERO);
 
     let started = StdInstant::now();
     let report = within("stop", ops.stop_fleet(StopScope::All, ConfigNote::default())).await.expect("stop runs");

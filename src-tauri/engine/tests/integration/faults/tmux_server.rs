@@ -35,7 +35,9 @@ async fn killing_the_tmux_server_mid_run_shows_sessions_killed_keeps_their_work_
     let socket = grove_home.tmux_socket_name();
     let _server = TmuxGuard(socket.clone());
     let loaded = config::load_strict(&ConfigSources { global: config_file.clone(), running: None }).expect("config");
-    let ops = Ops::new(Store::new(grove_home.clone()), loaded.config).with_hook_program(None);
+    let ops = Ops::new(Store::new(grove_home.clone()), loaded.config)
+        .with_hook_program(None)
+        .with_start_grace(std::time::Duration::ZERO);
 
     let ids = ["api-1", "api-2", "api-3"];
     for id in ids {

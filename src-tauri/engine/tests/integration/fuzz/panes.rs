@@ -29,10 +29,15 @@ fn screen() -> impl Strategy<Value = String> {
 }
 
 fn assert_sane(verdict: &PaneVerdict, screen: &str) {
-    if let PaneVerdict::Waiting(line) = verdict {
-        assert!(!line.contains('\n'), "a waiting line spans lines: {line:?}");
-        assert!(line.chars().count() <= MAX_WAITING_CHARS, "a waiting line of {} chars", line.chars().count());
-        assert!(screen.contains(line.trim()), "the waiting line {line:?} is not on the screen");
+    if let PaneVerdict::Waiting(dialog) = verdict {
+        let line = &dialog.title;
+        assert!(!line.contains('\n'), "a dialog title spans lines: {line:?}");
+        assert!(line.chars().count() <= MAX_WAITING_CHARS, "a dialog title of {} chars", line.chars().count());
+        assert!(screen.contains(line.trim()), "the dialog title {line:?} is not on the screen");
+        for option in &dialog.options {
+            assert!(!option.label.contains('\n'), "an option label spans lines: {option:?}");
+            assert!(!option.keys.is_empty(), "every option says which keys choose it: {option:?}");
+        }
     }
 }
 

@@ -53,7 +53,10 @@ async fn an_exited_runtime_is_persisted_and_shown_as_exited() {
     let view = fleet.sessions.get(&session("api-1"), secs(3)).await.expect("the record exists");
     let disk = fleet.on_disk("api-1");
     assert_eq!(disk.lifecycle.runtime.state, RuntimeState::Exited, "runtime exited must be persisted");
-    assert_eq!(disk.lifecycle.session.state, SessionState::Working, "the session part is left to the agent's story");
+    // SPEC A2a (revised): an agent that ended on its own crashed; the session ends and says so.
+    assert_eq!(disk.lifecycle.session.state, SessionState::Terminated, "the crash ends the session");
+    assert_eq!(disk.lifecycle.session.reason, SessionReason::AgentProcessExited, "a crash, not a kill");
+    assert!(disk.exit.is_some(), "how it ended is kept for the dashboard");
     assert_eq!(view.live.activity, Some(Activity::Exited), "the process check outranks the transcript");
 }
 

@@ -96,9 +96,10 @@ impl Fixture {
         Self::with(&[], Runtime::Tmux)
     }
 
-    /// Operations on this home.
+    /// Operations on this home. They count an agent as started at once: only the tests of the
+    /// grace period itself (SPEC F4a) wait it out, with `grove_engine::ops::START_GRACE`.
     pub fn ops(&self) -> Ops {
-        Ops::new(Store::new(self.home.clone()), self.config.clone())
+        Ops::new(Store::new(self.home.clone()), self.config.clone()).with_start_grace(std::time::Duration::ZERO)
     }
 
     /// A spawn request in the project with `agent` and `prompt`.

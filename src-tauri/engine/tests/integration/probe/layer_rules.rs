@@ -3,9 +3,9 @@
 //! (`confirm`).
 
 use chrono::{DateTime, TimeDelta, Utc};
-use grove_engine::probe::agents::PaneVerdict;
 use grove_engine::probe::agents::hooks::HookReading;
 use grove_engine::probe::agents::layers::{FRESH, Reported, STALLED, combine, confirm, wants_pane};
+use grove_engine::probe::agents::{Dialog, DialogKind, PaneVerdict};
 use grove_engine::probe::{ActivitySource, AgentActivity, Confidence};
 use grove_engine::session::Activity;
 
@@ -108,9 +108,11 @@ fn wants_pane_reads_the_screen_only_when_it_can_settle_something() {
         ("claude-code", reading(Activity::Active, ActivitySource::Transcript, Some(stale)), true),
         ("claude-code", reading(Activity::Active, ActivitySource::Transcript, None), true),
         ("claude-code", reading(Activity::Active, ActivitySource::Input, Some(99)), true),
-        ("claude-code", reading(Activity::Ready, ActivitySource::Hook, Some(0)), false),
+        // A finished turn may end in a post-turn question (SPEC I2b).
+        ("claude-code", reading(Activity::Ready, ActivitySource::Hook, Some(0)), true),
         ("claude-code", reading(Activity::Idle, ActivitySource::Hook, Some(0)), false),
-        ("codex", reading(Activity::Ready, ActivitySource::Hook, Some(0)), false),
+        // Another thread's turn may have completed while the session's own waits (SPEC I2a).
+        ("codex", reading(Activity::Ready, ActivitySource::Hook, Some(0)), true),
         ("aider", reading(Activity::Ready, ActivitySource::Hook, Some(99)), true),
         ("aider", reading(Activity::Idle, ActivitySource::Transcript, Some(0)), true),
         ("claude-code", reading(Activity::Blocked, ActivitySource::Hook, Some(0)), false),
@@ -135,7 +137,11 @@ fn wants_pane_reads_the_screen_only_when_it_can_settle_something() {
 fn confirm_settles_a_reading_by_what_the_screen_shows() {
     let now = at(100);
     let fresh = 100 - FRESH.num_seconds() + 1;
-    let dialog = PaneVerdict::Waiting("Do you want to proceed?".into());
+    let dialog = PaneVerdict::Waiting(Dialog {
+        kind: DialogKind::Permission,
+        title: "Do you want to proceed?".into(),
+        options: Vec::new(),
+    });
     let wait = |secs| reading(Activity::WaitingInput, ActivitySource::Hook, Some(secs));
     let cases = [
         // (reading, screen, expected activity, source, confidence, why)
@@ -193,7 +199,7 @@ fn confirm_settles_a_reading_by_what_the_screen_shows() {
         if let PaneVerdict::Waiting(line) = &verdict
             && got.source == ActivitySource::Pane
         {
-            assert!(got.detail.as_deref().is_some_and(|d| d.contains(line.as_str())), "{why}: {:?}", got.detail);
+            assert!(got.detail.as_deref().is_some_and(|d| d.contains(line.title.as_str())), "{why}: {:?}", got.detail);
         }
     }
 }

@@ -315,9 +315,11 @@ async fn aider_layers_corpus() {
 
 #[tokio::test]
 async fn claude_s_screen_is_not_captured_when_its_hooks_settle_the_state() {
-    // Every case has the permission dialog on screen: a capture would turn it into a wait.
+    // Every case has the permission dialog on screen: a capture would turn it into a wait. A
+    // finished turn is read for a post-turn question (SPEC I2b), but a permission menu after the
+    // turn ended is a leftover and changes nothing.
     let table = [
-        ("finished.jsonl", "finished-turn.jsonl", "2025-11-02T10:15:40Z", Activity::Ready, 0),
+        ("finished.jsonl", "finished-turn.jsonl", "2025-11-02T10:15:40Z", Activity::Ready, 1),
         ("finished.jsonl", "finished-turn.jsonl", "2025-11-02T10:21:00Z", Activity::Idle, 0),
         ("approved.jsonl", "tool-approved.jsonl", "2025-11-02T10:15:33Z", Activity::Active, 0),
         ("stop-failure.jsonl", "api-error.jsonl", "2025-11-02T10:20:30Z", Activity::Blocked, 0),
