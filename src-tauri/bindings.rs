@@ -68,6 +68,7 @@ pub fn typescript() -> String {
         grove_engine::session::FailedCheck,
         grove_engine::session::ReactionEntry,
         grove_engine::session::ReactionOutcome,
+        grove_engine::session::AgentExit,
         grove_engine::react::Signal,
         grove_engine::react::Notification,
         // The live terminal view (issue #10).

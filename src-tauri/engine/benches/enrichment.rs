@@ -299,6 +299,7 @@ fn populate(store: &Store) -> Vec<String> {
             lifecycle,
             pr_info: None,
             reactions: Vec::new(),
+            exit: None,
             extra: serde_json::Map::new(),
         };
         store.create(&record).expect("write record");

@@ -122,6 +122,7 @@ fn finished(n: usize, name: &str) -> SessionRecord {
         lifecycle,
         pr_info: None,
         reactions: Vec::new(),
+        exit: None,
         extra: serde_json::Map::new(),
     }
 }

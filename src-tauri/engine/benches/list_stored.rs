@@ -114,6 +114,7 @@ fn populate(root: &Path, count: usize) -> usize {
             lifecycle,
             pr_info: None,
             reactions: Vec::new(),
+            exit: None,
             extra,
         };
         let mut bytes = serde_json::to_vec_pretty(&record).expect("encode record");

@@ -5,6 +5,24 @@ export type Activity = "active" | "ready" | "idle" | "waiting_input" | "blocked"
 
 export type ActivitySource = "process" | "hook" | "transcript" | "pane" | "output" | "input";
 
+export type AgentExit = { 
+/**
+ * The process exit status, when the runtime reported one.
+ */
+status: number | null, 
+/**
+ * The signal that ended it ("SIGKILL", "SIGSEGV"), when it died of one.
+ */
+signal: string | null, 
+/**
+ * The pane's last lines, oldest first, at most [`EXIT_LAST_LINES_LIMIT`]; empty when unknown.
+ */
+lastLines: Array<string>, 
+/**
+ * When the exit was seen.
+ */
+at: string, };
+
 export type AgentInfo = { 
 /**
  * A one-line summary of what the agent is doing or last said.
@@ -596,7 +614,12 @@ prInfo?: PrInfo | null,
 /**
  * What reactions did for the session, oldest first (SPEC H3).
  */
-reactions?: Array<ReactionEntry>, };
+reactions?: Array<ReactionEntry>, 
+/**
+ * How the agent ended when Grove did not end it (SPEC A2a): written by the probe that finds it
+ * gone, shown as "exited unexpectedly" with the status and the pane's last lines.
+ */
+exit?: AgentExit | null, };
 
 export type SessionRef = { 
 /**

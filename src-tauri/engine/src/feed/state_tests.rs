@@ -28,6 +28,7 @@ fn record(id: &str, state: SessionState) -> SessionRecord {
         lifecycle,
         pr_info: None,
         reactions: Vec::new(),
+        exit: None,
         extra: serde_json::Map::new(),
     }
 }

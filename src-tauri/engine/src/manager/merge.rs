@@ -133,6 +133,7 @@ mod tests {
             lifecycle,
             pr_info: None,
             reactions: Vec::new(),
+            exit: None,
             extra: serde_json::Map::new(),
         }
     }

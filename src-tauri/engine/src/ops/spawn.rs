@@ -209,6 +209,7 @@ impl Ops {
             lifecycle,
             pr_info: None,
             reactions: Vec::new(),
+            exit: None,
             extra: Default::default(),
         };
         let reservation = progress.reservation.take().ok_or_else(|| Cause::Invalid("id reservation lost".into()))?;

@@ -3,6 +3,7 @@
 //! and attention level (A5). Nothing here touches the disk or the clock; `store` persists records.
 
 mod activity;
+mod agent_exit;
 mod attention;
 mod lifecycle;
 mod pr_info;
@@ -15,6 +16,7 @@ mod test_support;
 mod wire_enum;
 
 pub use activity::Activity;
+pub use agent_exit::{AgentExit, EXIT_LAST_LINES_LIMIT};
 pub use attention::{AttentionLevel, PrSignals, attention_level};
 pub use lifecycle::{
     Lifecycle, PrPart, PrReason, PrState, RuntimeHandle, RuntimePart, RuntimeReason, RuntimeState, SessionPart,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
+use super::agent_exit::AgentExit;
 use super::lifecycle::Lifecycle;
 use super::pr_info::PrInfo;
 use super::reaction_log::ReactionEntry;
@@ -96,6 +97,10 @@ pub struct SessionRecord {
     /// What reactions did for the session, oldest first (SPEC H3).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reactions: Vec<ReactionEntry>,
+    /// How the agent ended when Grove did not end it (SPEC A2a): written by the probe that finds it
+    /// gone, shown as "exited unexpectedly" with the status and the pane's last lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit: Option<AgentExit>,
     /// Keys this version does not know, written back unchanged.
     #[serde(flatten)]
     #[ts(skip)]
@@ -169,6 +174,21 @@ mod tests {
         let rec: SessionRecord = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(rec.extra.len(), 2, "both unknown keys belong in extra: {:?}", rec.extra);
         assert_eq!(serde_json::to_value(&rec).unwrap(), json, "unknown keys were lost on rewrite");
+    }
+
+    #[test]
+    fn exit_round_trips_and_an_older_record_has_none() {
+        let mut json = full_record_json();
+        let rec: SessionRecord = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(rec.exit, None, "a record without `exit` has no exit");
+        assert!(serde_json::to_value(&rec).unwrap().get("exit").is_none(), "no exit, no key written");
+        json["exit"] =
+            serde_json::json!({"status": 1, "signal": null, "lastLines": ["boom"], "at": "2025-01-02T05:00:00Z"});
+        let rec: SessionRecord = serde_json::from_value(json.clone()).unwrap();
+        let exit = rec.exit.as_ref().expect("exit parses");
+        assert_eq!((exit.status, exit.last_lines.as_slice()), (Some(1), &["boom".to_owned()][..]));
+        assert!(rec.extra.is_empty(), "exit is a known key, not an extra: {:?}", rec.extra);
+        assert_eq!(serde_json::to_value(&rec).unwrap(), json, "exit must be written back unchanged");
     }
 
     #[test]

@@ -58,6 +58,7 @@ fn record(project_id: &str, id: &str) -> SessionRecord {
         lifecycle: Lifecycle::spawning(at("2025-01-02T03:04:05Z")),
         pr_info: None,
         reactions: Vec::new(),
+        exit: None,
         extra: serde_json::Map::new(),
     }
 }

@@ -72,6 +72,7 @@ pub fn live_record(project_id: &str, id: &str, worktree: &Path, kind: RuntimeKin
         lifecycle,
         pr_info: None,
         reactions: Vec::new(),
+        exit: None,
         extra: serde_json::Map::new(),
     }
 }

@@ -103,6 +103,7 @@ pub fn finished(project_id: &str, id: &str) -> SessionRecord {
         lifecycle,
         pr_info: None,
         reactions: Vec::new(),
+        exit: None,
         extra: serde_json::Map::new(),
     }
 }

@@ -46,6 +46,7 @@ const RECORD_KEYS: &[&str] = &[
     "lifecycle",
     "prInfo",
     "reactions",
+    "exit",
 ];
 const LIFECYCLE_KEYS: &[&str] = &["session", "pr", "runtime"];
 const SESSION_PART_KEYS: &[&str] = &["state", "reason", "startedAt", "lastTransitionAt", "terminatedAt"];
@@ -108,6 +109,7 @@ fn plain_record(project_id: ProjectId, id: SessionId) -> SessionRecord {
         lifecycle: Lifecycle::spawning(at),
         pr_info: None,
         reactions: Vec::new(),
+        exit: None,
         extra: serde_json::Map::new(),
     }
 }
@@ -371,6 +373,7 @@ fn record() -> impl Strategy<Value = SessionRecord> {
             lifecycle,
             pr_info,
             reactions,
+            exit: None,
             extra,
         },
     )

@@ -45,6 +45,7 @@ fn session(agent: &str, worktree: &Path) -> SessionRecord {
         lifecycle: Lifecycle::spawning(created_at),
         pr_info: None,
         reactions: Vec::new(),
+        exit: None,
         extra: serde_json::Map::new(),
     }
 }

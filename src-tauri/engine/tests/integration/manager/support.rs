@@ -273,6 +273,7 @@ pub fn working(project_id: &str, id: &str) -> SessionRecord {
         lifecycle,
         pr_info: None,
         reactions: Vec::new(),
+        exit: None,
         extra: serde_json::Map::new(),
     }
 }

@@ -40,6 +40,7 @@ pub fn record(id: &str, agent: &str, worktree: &Path, created_at: DateTime<Utc>)
         lifecycle,
         pr_info: None,
         reactions: Vec::new(),
+        exit: None,
         extra: Default::default(),
     }
 }

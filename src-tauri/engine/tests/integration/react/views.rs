@@ -39,6 +39,7 @@ fn view(state: SessionState, activity: Option<Activity>) -> SessionView {
         lifecycle,
         pr_info: None,
         reactions: Vec::new(),
+        exit: None,
         extra: serde_json::Map::new(),
     };
     let live = LiveFields { activity, ..LiveFields::default() };

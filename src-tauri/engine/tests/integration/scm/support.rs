@@ -156,6 +156,7 @@ pub fn live_record(project: &ProjectId, id: &str, branch: &str) -> SessionRecord
         lifecycle,
         pr_info: None,
         reactions: Vec::new(),
+        exit: None,
         extra: serde_json::Map::new(),
     }
 }

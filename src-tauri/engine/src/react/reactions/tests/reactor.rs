@@ -71,6 +71,7 @@ fn record(id: &str) -> SessionRecord {
             checked_at: at(-1),
         }),
         reactions: Vec::new(),
+        exit: None,
         extra: serde_json::Map::new(),
     }
 }
