@@ -30,6 +30,7 @@ mod restore;
 mod runtime;
 mod send;
 mod spawn;
+mod stop_one;
 mod tmux;
 mod undo;
 mod worktree;
@@ -58,6 +59,7 @@ pub use launch::{
 pub use process::KILL_STEP;
 pub use send::SendOutcome;
 pub use spawn::{POST_CREATE_TIMEOUT, SpawnObserver, SpawnRequest};
+pub use stop_one::stop_session;
 pub use tmux::{TMUX_TIMEOUT, Tmux};
 pub use worktree::{KeptReason, WorktreeOutcome};
 
