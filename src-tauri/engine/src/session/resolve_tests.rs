@@ -202,6 +202,9 @@ fn waits_and_blocks_say_what_they_are_about() {
         (Activity::WaitingInput, Some("on screen: Do you want to proceed?"), None, "needs input"),
         (Activity::Blocked, None, Some("rate_limit: You have hit your limit"), "blocked · rate_limit"),
         (Activity::Blocked, None, Some("an_error_kind_far_too_long: x"), "blocked · an_error_kind_f…"),
+        (Activity::WaitingInput, Some("an MCP server is asking a question"), None, "question"),
+        (Activity::Blocked, None, Some("overloaded"), "blocked · overloaded"),
+        (Activity::Blocked, None, Some(": odd"), "blocked · : odd"),
     ];
     for (activity, detail, error, label) in cases {
         let live =
@@ -210,6 +213,10 @@ fn waits_and_blocks_say_what_they_are_about() {
         assert_eq!(r.label, label, "{activity} {detail:?} {error:?}");
         let reason = detail.or(error).unwrap();
         assert_eq!(r.reason, reason, "the sentence is the agent's own words (H2)");
+    }
+    for error in [None, Some("  ")] {
+        let live = LiveSigns { agent_error: error, ..probed(Activity::Blocked) };
+        assert_eq!(resolve(&rec, live).label, "blocked", "no error kind to name: {error:?}");
     }
     let stuck = session(SessionState::Stuck, SessionReason::TaskInProgress);
     let live =
