@@ -179,11 +179,9 @@ fn shown(
 ) -> (ShownState, Label, String) {
     use ShownState as S;
     let fixed = |state, label: &'static str, reason: &str| (state, Label::Borrowed(label), reason.to_owned());
-    let waiting =
-        || (S::NeedsInput, waiting_chip(live), live.activity_detail.unwrap_or("waiting for your input").to_owned());
     match status {
         DisplayStatus::Spawning => return fixed(S::Spawning, "spawning", "starting the agent"),
-        DisplayStatus::NeedsInput if live.activity == Some(Activity::WaitingInput) => return waiting(),
+        DisplayStatus::NeedsInput if live.activity == Some(Activity::WaitingInput) => return by_activity(record, live),
         DisplayStatus::NeedsInput => return fixed(S::NeedsInput, "needs input", "waiting for your input"),
         DisplayStatus::Stuck => return fixed(S::NeedsInput, "stuck", "it has made no progress for a while"),
         DisplayStatus::Detecting => return fixed(S::Detecting, "detecting", "its state is unclear; take a look"),
@@ -220,16 +218,8 @@ fn shown(
         DisplayStatus::Approved => return fixed(S::MergeReady, "approved", "its PR is approved"),
         _ => {}
     }
-    match live.activity {
-        Some(Activity::WaitingInput) => return waiting(),
-        Some(Activity::Blocked) => {
-            let reason = live.agent_error.or(live.activity_detail).unwrap_or("its agent is blocked");
-            return (S::Blocked, blocked_chip(live.agent_error), reason.to_owned());
-        }
-        Some(Activity::Exited) => {
-            return (S::Crashed, "exited unexpectedly".into(), crash_reason(record.exit.as_ref()));
-        }
-        _ => {}
+    if live.activity.is_some_and(Activity::needs_human) {
+        return by_activity(record, live);
     }
     match status {
         DisplayStatus::CiFailed => return (S::CiFailing, "CI failing".into(), ci_reason(record)),
@@ -242,8 +232,24 @@ fn shown(
         DisplayStatus::ReviewPending => return fixed(S::Pending, "review pending", "waiting for a review"),
         _ => {}
     }
+    by_activity(record, live)
+}
+
+/// What the live activity shows: the glyph of a working, idle or unprobed session, and the wait,
+/// block or exit of one that needs its human.
+fn by_activity(record: &SessionRecord, live: LiveSigns<'_>) -> (ShownState, Label, String) {
+    use ShownState as S;
+    let fixed = |state, label: &'static str, reason: &str| (state, Label::Borrowed(label), reason.to_owned());
     let probe_failed = live.probe_failed || record.lifecycle.runtime.state == RuntimeState::ProbeFailed;
     match live.activity {
+        Some(Activity::WaitingInput) => {
+            (S::NeedsInput, waiting_chip(live), live.activity_detail.unwrap_or("waiting for your input").to_owned())
+        }
+        Some(Activity::Blocked) => {
+            let reason = live.agent_error.or(live.activity_detail).unwrap_or("its agent is blocked");
+            (S::Blocked, blocked_chip(live.agent_error), reason.to_owned())
+        }
+        Some(Activity::Exited) => (S::Crashed, "exited unexpectedly".into(), crash_reason(record.exit.as_ref())),
         Some(Activity::Active) => fixed(S::Working, "working", live.activity_detail.unwrap_or("working")),
         Some(Activity::Ready) => fixed(S::Idle, "ready", "finished its turn; ready for the next prompt"),
         Some(Activity::Idle) => fixed(S::Idle, "idle", "idle"),
@@ -252,10 +258,6 @@ fn shown(
         }
         None if probe_failed => fixed(S::ProbeFailed, "status unavailable", "the last probe failed; retrying"),
         None => fixed(S::Checking, "checking…", "not probed yet"),
-        // Handled above; listed so a new activity must be placed on purpose.
-        Some(Activity::WaitingInput | Activity::Blocked | Activity::Exited) => {
-            unreachable!("needs-human activities return earlier")
-        }
     }
 }
 
