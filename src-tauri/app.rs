@@ -73,6 +73,7 @@ pub fn builder_with<R: Runtime>(
             sessions::send_message,
             sessions::kill_session,
             sessions::restore_session,
+            sessions::stop_session,
             sessions::open_worktree,
             sessions::open_pr,
             fleet::quit_app,
@@ -244,6 +245,7 @@ mod ipc_input_tests {
         for (cmd, args) in [
             ("kill_session", json!({"session": traversal, "discard": true})),
             ("restore_session", json!({"session": traversal})),
+            ("stop_session", json!({"session": traversal})),
             ("send_message", json!({"session": traversal, "message": "hi"})),
             ("open_worktree", json!({"session": traversal, "target": "file_manager"})),
             ("open_pr", json!({"session": traversal})),
@@ -254,6 +256,7 @@ mod ipc_input_tests {
         for (cmd, args) in [
             ("kill_session", json!({"session": "api-404", "discard": false})),
             ("restore_session", json!({"session": "api-404"})),
+            ("stop_session", json!({"session": "api-404"})),
             ("open_pr", json!({"session": "api-404"})),
         ] {
             assert_eq!(code(invoke_in(&window, cmd, args)), "not_found", "{cmd} of an unknown session");

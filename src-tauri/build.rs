@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "send_message",
     "kill_session",
     "restore_session",
+    "stop_session",
     "open_worktree",
     "open_pr",
     "quit_app",

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use grove_engine::feed::FeedEvent;
 use grove_engine::manager::SessionKey;
-use grove_engine::session::AttentionLevel;
+use grove_engine::session::{AttentionLevel, Resolved};
 use grove_engine::store::StopScope;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
@@ -30,30 +30,36 @@ pub const TRAY_ACTION_EVENT: &str = "tray-action";
 pub struct FleetCounts {
     pub respond: usize,
     pub working: usize,
-    /// Sessions not ended (every attention level but done).
+    /// Sessions not ended (SPEC A3): what Quit and Stop all would stop. A crashed session needs
+    /// you but is not live: there is nothing left to stop.
     pub live: usize,
     pub total: usize,
 }
 
-/// The attention of every session, kept from the feed's snapshots and patches.
+/// What the engine's resolver said of each session, kept from the feed's snapshots and patches:
+/// the tray counts what the dashboard shows and never decides for itself (SPEC A2a).
 #[derive(Debug, Default)]
 pub struct FleetTally {
-    attention: HashMap<SessionKey, AttentionLevel>,
+    sessions: HashMap<SessionKey, (AttentionLevel, bool)>,
+}
+
+fn tallied(resolved: &Resolved) -> (AttentionLevel, bool) {
+    (resolved.attention, resolved.ended)
 }
 
 impl FleetTally {
     pub fn apply(&mut self, event: &FeedEvent) -> FleetCounts {
         match event {
             FeedEvent::Snapshot(snapshot) => {
-                self.attention =
-                    snapshot.sessions.iter().map(|s| (SessionKey::of(&s.view.record), s.attention)).collect();
+                self.sessions =
+                    snapshot.sessions.iter().map(|s| (SessionKey::of(&s.view.record), tallied(&s.resolved))).collect();
             }
             FeedEvent::Patch(patch) => {
                 for session in &patch.sessions {
-                    self.attention.insert(SessionKey::of(&session.view.record), session.attention);
+                    self.sessions.insert(SessionKey::of(&session.view.record), tallied(&session.resolved));
                 }
                 for key in &patch.removed {
-                    self.attention.remove(key);
+                    self.sessions.remove(key);
                 }
             }
         }
@@ -61,14 +67,14 @@ impl FleetTally {
     }
 
     pub fn counts(&self) -> FleetCounts {
-        let mut counts = FleetCounts { total: self.attention.len(), ..FleetCounts::default() };
-        for level in self.attention.values() {
+        let mut counts = FleetCounts { total: self.sessions.len(), ..FleetCounts::default() };
+        for (level, ended) in self.sessions.values() {
             match level {
                 AttentionLevel::Respond => counts.respond += 1,
                 AttentionLevel::Working => counts.working += 1,
                 _ => {}
             }
-            if *level != AttentionLevel::Done {
+            if !ended {
                 counts.live += 1;
             }
         }
@@ -209,24 +215,43 @@ fn restore_last_stop<R: Runtime>(app: &AppHandle<R>, cell: BackendCell) {
 mod tests {
     use grove_engine::feed::{FeedSession, Patch, Snapshot};
     use grove_engine::manager::SessionView;
-    use grove_engine::session::{DisplayStatus, SessionRecord};
+    use grove_engine::session::SessionRecord;
 
     use super::*;
 
-    fn session(id: &str, attention: AttentionLevel) -> FeedSession {
+    /// A stored session `id` whose session and runtime parts are as given; the feed resolves it.
+    fn session(id: &str, state: &str, reason: &str, runtime: (&str, &str)) -> FeedSession {
         let record: SessionRecord = serde_json::from_value(serde_json::json!({
             "version": 1, "id": id, "projectId": "api", "kind": "worker", "agent": "claude-code",
             "runtime": "tmux", "branch": format!("session/{id}"), "worktree": format!("/w/{id}"),
             "createdAt": "2026-01-02T03:04:05Z",
             "lifecycle": {
-                "session": {"state": "working", "reason": "task_in_progress", "startedAt": null,
+                "session": {"state": state, "reason": reason, "startedAt": null,
                             "lastTransitionAt": "2026-01-02T03:04:06Z", "terminatedAt": null},
                 "pr": {"state": "none", "reason": "not_created", "number": null, "url": null},
-                "runtime": {"state": "alive", "reason": "process_running", "handle": null}
+                "runtime": {"state": runtime.0, "reason": runtime.1, "handle": null}
             }
         }))
         .expect("a valid record");
-        FeedSession { view: SessionView::stored(record), status: DisplayStatus::Working, attention }
+        FeedSession::of(SessionView::stored(record))
+    }
+
+    const ALIVE: (&str, &str) = ("alive", "process_running");
+
+    fn working(id: &str) -> FeedSession {
+        session(id, "working", "task_in_progress", ALIVE)
+    }
+
+    fn needs_input(id: &str) -> FeedSession {
+        session(id, "needs_input", "awaiting_user_input", ALIVE)
+    }
+
+    fn killed(id: &str) -> FeedSession {
+        session(id, "terminated", "manually_killed", ("exited", "manual_kill_requested"))
+    }
+
+    fn crashed(id: &str) -> FeedSession {
+        session(id, "terminated", "runtime_lost", ("missing", "tmux_missing"))
     }
 
     #[test]
@@ -234,11 +259,7 @@ mod tests {
         let mut tally = FleetTally::default();
         let snapshot = Snapshot {
             seq: 1,
-            sessions: vec![
-                session("api-1", AttentionLevel::Respond),
-                session("api-2", AttentionLevel::Working),
-                session("api-3", AttentionLevel::Done),
-            ],
+            sessions: vec![needs_input("api-1"), working("api-2"), killed("api-3")],
             projects: Vec::new(),
             warnings: Vec::new(),
         };
@@ -246,12 +267,27 @@ mod tests {
         assert_eq!(counts, FleetCounts { respond: 1, working: 1, live: 2, total: 3 }, "from the snapshot");
         let patch = Patch {
             seq: 2,
-            sessions: vec![session("api-1", AttentionLevel::Working)],
-            removed: vec![SessionKey::of(&session("api-3", AttentionLevel::Done).view.record)],
+            sessions: vec![working("api-1")],
+            removed: vec![SessionKey::of(&killed("api-3").view.record)],
             warnings: None,
         };
         let counts = tally.apply(&FeedEvent::Patch(patch));
         assert_eq!(counts, FleetCounts { respond: 0, working: 2, live: 2, total: 2 }, "after the patch");
+    }
+
+    /// SPEC A2a, H1: the tray counts what the resolver says. A crashed session needs you (it used
+    /// to be counted as a killed, done one) but is not live: Quit has nothing of it to stop.
+    #[test]
+    fn a_crash_counts_as_needing_you_and_a_kill_does_not() {
+        let mut tally = FleetTally::default();
+        let snapshot = Snapshot {
+            seq: 1,
+            sessions: vec![crashed("api-1"), killed("api-2"), working("api-3")],
+            projects: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let counts = tally.apply(&FeedEvent::Snapshot(snapshot));
+        assert_eq!(counts, FleetCounts { respond: 1, working: 1, live: 1, total: 3 });
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use grove_engine::ids::ProjectId;
 use grove_engine::manager::{SessionList, SessionView, Sessions};
-use grove_engine::session::{AttentionLevel, DisplayStatus, PrSignals, attention_level, display_status};
+use grove_engine::session::{AttentionLevel, DisplayStatus, Resolved, display_status};
 use grove_engine::store::StoreWarning;
 use serde::Serialize;
 
@@ -20,7 +20,9 @@ pub enum ReadPath {
     Fresh,
 }
 
-/// One session in `--json` output: the view (record, live fields, enrichment) plus derivations.
+/// One session in `--json` output: the view (record, live fields, enrichment) plus what the
+/// engine's one resolver makes of it (SPEC A2a). `status` and `attention` stay for scripts that
+/// read them; `attention` is `resolved.attention`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListedSession<'a> {
@@ -28,17 +30,13 @@ pub struct ListedSession<'a> {
     pub view: &'a SessionView,
     pub status: DisplayStatus,
     pub attention: AttentionLevel,
+    pub resolved: Resolved,
 }
 
 impl<'a> ListedSession<'a> {
     pub fn new(view: &'a SessionView) -> Self {
-        let lifecycle = &view.record.lifecycle;
-        Self {
-            view,
-            status: display_status(lifecycle),
-            // PR detail (conflicts, threads) comes with the PR loop; without it the level is never raised.
-            attention: attention_level(lifecycle, view.live.activity, PrSignals::default()),
-        }
+        let resolved = view.resolve();
+        Self { view, status: display_status(&view.record.lifecycle), attention: resolved.attention, resolved }
     }
 }
 
@@ -93,7 +91,8 @@ fn table(sessions: &[ListedSession], now: DateTime<Utc>) -> String {
             [
                 record.id.to_string(),
                 record.project_id.to_string(),
-                s.status.as_str().to_owned(),
+                // What the dashboard shows (one word, so the table stays easy to cut).
+                s.resolved.state.as_str().to_owned(),
                 // Not probed reads as "-", never as a guess (SPEC E5).
                 s.view.live.activity.map_or("-", |a| a.as_str()).to_owned(),
                 s.attention.as_str().to_owned(),

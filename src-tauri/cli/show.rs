@@ -40,7 +40,8 @@ pub async fn run(sessions: &Sessions, id: &str, timeout: Duration, json: bool) -
         ("id", r.id.to_string()),
         ("project", r.project_id.to_string()),
         ("name", r.display_name.clone().unwrap_or_else(|| r.id.to_string())),
-        ("status", listed.status.as_str().to_owned()),
+        ("status", listed.resolved.state.as_str().to_owned()),
+        ("reason", listed.resolved.reason.clone()),
         ("attention", listed.attention.as_str().to_owned()),
         ("activity", view.live.activity.map_or("-".to_owned(), |a| a.to_string())),
         ("agent", r.agent.clone()),
@@ -60,6 +61,13 @@ pub async fn run(sessions: &Sessions, id: &str, timeout: Duration, json: bool) -
     }
     for (key, value) in lines {
         println!("{key:<14}{value}");
+    }
+    // What the agent printed last before it died (SPEC A2a), as the pane showed it.
+    if let Some(exit) = r.exit.as_ref().filter(|e| !e.last_lines.is_empty()) {
+        println!("last lines");
+        for line in &exit.last_lines {
+            println!("  {line}");
+        }
     }
     ExitCode::SUCCESS
 }

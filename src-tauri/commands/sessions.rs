@@ -1,4 +1,4 @@
-//! Session operations from the dashboard (SPEC F1-F4): thin adapters over `grove_engine::ops`.
+//! Session operations from the dashboard (SPEC F1-F5): thin adapters over `grove_engine::ops`.
 //! Each tells the feed what it changed, so the row updates within the coalescing window.
 
 use grove_engine::config::BUILTIN_AGENTS;
@@ -171,6 +171,20 @@ pub async fn restore_session(cell: tauri::State<'_, BackendCell>, session: Strin
     let backend = backend(&cell).await?;
     let id = SessionId::new(session)?;
     let outcome = backend.ops().restore(&id).await;
+    match &outcome {
+        Ok(record) => backend.changed(record),
+        Err(_) => backend.maybe_changed(),
+    }
+    Ok(outcome?)
+}
+
+/// `stop_session`: stops one live session for a later restore (SPEC F5, F5a): runtime ended,
+/// worktree untouched. The engine's `Ops::stop` decides; this only adapts.
+#[tauri::command]
+pub async fn stop_session(cell: tauri::State<'_, BackendCell>, session: String) -> Result<SessionRecord, IpcError> {
+    let backend = backend(&cell).await?;
+    let id = SessionId::new(session)?;
+    let outcome = backend.ops().stop(&id).await;
     match &outcome {
         Ok(record) => backend.changed(record),
         Err(_) => backend.maybe_changed(),

@@ -132,6 +132,7 @@ pub(super) fn rows() -> Vec<Row> {
     rows.push(row("kill_session", cases));
 
     rows.push(row("restore_session", session_cases(|s| json!({"session": s}), "session")));
+    rows.push(row("stop_session", session_cases(|s| json!({"session": s}), "session")));
 
     let open = |session: Value| json!({"session": session, "target": "file_manager"});
     let mut cases = session_cases(open, "session");

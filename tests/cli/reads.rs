@@ -43,6 +43,38 @@ fn ls_stored_lists_good_records_and_quarantines_a_corrupt_one() {
     assert_eq!(listing["warnings"].as_array().map(Vec::len), Some(0), "a quarantined file is reported once: {listing}");
 }
 
+/// SPEC A2a: `grove ls` says what the dashboard says. A session whose runtime was lost is crashed
+/// and needs you (it used to list as killed and done), with the exit in its reason; a session
+/// someone killed is killed and done. `--json` keeps `status` and `attention` beside `resolved`.
+#[test]
+fn ls_shows_a_lost_runtime_as_crashed_and_a_kill_as_killed() {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("home/projects/api/sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    let mut crashed: Value = serde_json::from_str(&record_json("api-1", "terminated", "runtime_lost")).unwrap();
+    crashed["exit"] =
+        serde_json::json!({"status": 1, "signal": null, "lastLines": ["Error: boom"], "at": "2026-01-02T04:00:00Z"});
+    std::fs::write(sessions.join("api-1.json"), crashed.to_string()).unwrap();
+    std::fs::write(sessions.join("api-2.json"), record_json("api-2", "terminated", "manually_killed")).unwrap();
+
+    let out = grove(dir.path(), &["ls", "--stored", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listing: Value = serde_json::from_slice(&out.stdout).expect("--json prints one document");
+    let api_1 = &listing["sessions"][0];
+    assert_eq!((api_1["status"].as_str(), api_1["attention"].as_str()), (Some("crashed"), Some("respond")), "{api_1}");
+    let resolved = &api_1["resolved"];
+    assert_eq!(resolved["state"], "crashed", "{resolved}");
+    assert_eq!(resolved["group"], "respond", "{resolved}");
+    assert_eq!(resolved["action"], "restore", "{resolved}");
+    assert_eq!(resolved["reason"], "exited unexpectedly (exit 1): Error: boom", "{resolved}");
+    let api_2 = &listing["sessions"][1];
+    assert_eq!((api_2["status"].as_str(), api_2["resolved"]["attention"].as_str()), (Some("killed"), Some("done")));
+
+    let table = stdout(&grove(dir.path(), &["ls", "--stored"]));
+    let row = table.lines().find(|l| l.starts_with("api-1")).unwrap_or_else(|| panic!("api-1 listed: {table}"));
+    assert!(row.contains("crashed") && row.contains("respond"), "the STATUS column is the resolved state: {table}");
+}
+
 #[test]
 fn ls_rejects_a_traversal_project_id_before_touching_disk() {
     let dir = tempfile::tempdir().unwrap();

@@ -83,7 +83,35 @@ key: string,
  */
 message: string, };
 
-export type DisplayStatus = "spawning" | "working" | "idle" | "needs_input" | "stuck" | "done" | "detecting" | "killed" | "stopped" | "cleanup" | "errored" | "terminated" | "merged" | "ci_failed" | "changes_requested" | "review_pending" | "approved" | "mergeable" | "pr_open";
+export type DashboardGroup = "respond" | "merge" | "review" | "pending" | "working" | "stopped" | "done";
+
+export type Dialog = { 
+/**
+ * What it asks for.
+ */
+kind: DialogKind, 
+/**
+ * The question as shown ("Do you want to proceed?", "Should I also note this in CHANGELOG.md?").
+ */
+title: string, 
+/**
+ * Its options, top to bottom; empty when none could be read.
+ */
+options: Array<DialogOption>, };
+
+export type DialogKind = "permission" | "trust" | "question" | "post_turn";
+
+export type DialogOption = { 
+/**
+ * The option as the agent shows it ("Yes", "No, and tell Claude what to do differently").
+ */
+label: string, 
+/**
+ * The keys that choose it, pressed in order ("1"; "y", "Enter"; "Esc").
+ */
+keys: Array<string>, };
+
+export type DisplayStatus = "spawning" | "working" | "idle" | "needs_input" | "stuck" | "done" | "detecting" | "killed" | "crashed" | "stopped" | "cleanup" | "errored" | "terminated" | "merged" | "ci_failed" | "changes_requested" | "review_pending" | "approved" | "mergeable" | "pr_open";
 
 export type Enrichment = { "kind": "stored" } | { "kind": "enriched", 
 /**
@@ -149,13 +177,17 @@ export type FeedSession = {
  */
 view: SessionView, 
 /**
- * The flat display status (SPEC A2).
+ * The flat display status (SPEC A2); kept beside `resolved` for readers that want it.
  */
 status: DisplayStatus, 
 /**
- * The attention level the dashboard groups by (SPEC A5).
+ * The attention level (SPEC A5); the same as `resolved.attention`.
  */
-attention: AttentionLevel, };
+attention: AttentionLevel, 
+/**
+ * What every surface shows: group, state, label, reason, primary action.
+ */
+resolved: Resolved, };
 
 export type FeedWarning = { 
 /**
@@ -302,7 +334,11 @@ info: AgentInfo | null,
 /**
  * The agent's process id, when the runtime probe knows it.
  */
-pid: number | null, };
+pid: number | null, 
+/**
+ * The dialog on the agent's screen, with its options, while it waits on one (SPEC I2b).
+ */
+dialog: Dialog | null, };
 
 export type Mergeability = "mergeable" | "conflicting" | "unknown";
 
@@ -424,6 +460,8 @@ export type PrReason = "not_created" | "in_progress" | "ci_failing" | "review_pe
 
 export type PrState = "none" | "open" | "merged" | "closed";
 
+export type PrimaryAction = "answer" | "restore" | "merge" | "review" | "open" | "none";
+
 export type ProjectId = string;
 
 export type ReactionEntry = { 
@@ -449,6 +487,41 @@ attempt: number,
 detail: string, };
 
 export type ReactionOutcome = "sent_to_agent" | "notified" | "escalated" | "failed";
+
+export type Resolved = { 
+/**
+ * How much it needs its human (SPEC A5, A2a); the tray counts `respond`.
+ */
+attention: AttentionLevel, 
+/**
+ * The dashboard group.
+ */
+group: DashboardGroup, 
+/**
+ * The concrete state (glyph and tone).
+ */
+state: ShownState, 
+/**
+ * The row's reason chip: "permission", "exited unexpectedly", "stopped · restorable".
+ */
+label: string, 
+/**
+ * The same in a sentence for the detail panel, notifications and the CLI:
+ * "waiting for permission to run `cargo test`", "exited unexpectedly (exit 1): Error: boom".
+ */
+reason: string, 
+/**
+ * The first thing to do.
+ */
+action: PrimaryAction, 
+/**
+ * Ended (SPEC A3): stop and quit have nothing to do with it.
+ */
+ended: boolean, 
+/**
+ * Can be restored in its worktree (SPEC A3).
+ */
+restorable: boolean, };
 
 export type RestoreProgress = { 
 /**
@@ -648,6 +721,8 @@ live: LiveFields,
  */
 enrichment: Enrichment, };
 
+export type ShownState = "spawning" | "working" | "idle" | "needs_input" | "detecting" | "blocked" | "crashed" | "errored" | "ci_failing" | "changes_requested" | "conflicts" | "pending" | "merge_ready" | "stopped" | "done" | "merged" | "checking" | "probe_failed";
+
 export type Signal = "needs_you" | "ci_failing" | "changes_requested" | "merge_conflicts" | "merge_ready";
 
 export type Snapshot = { 
@@ -704,7 +779,7 @@ defaultBranch: string,
  */
 sessionPrefix: string, };
 
-export type SpawnStep = "validate" | "reserve_id" | "worktree" | "post_create" | "prompt_file" | "runtime" | "record";
+export type SpawnStep = "validate" | "reserve_id" | "worktree" | "post_create" | "prompt_file" | "runtime" | "record" | "confirm";
 
 export type StopScope = { "kind": "all" } | { "kind": "project", 
 /**

@@ -111,6 +111,10 @@ export const killSession = (session: string, discard: boolean): Promise<KillOutc
 export const restoreSession = (session: string): Promise<SessionRecord> =>
   call<SessionRecord>("restore_session", { session });
 
+/** Stops one live session for a later restore: runtime ended, worktree untouched (SPEC F5, F5a). */
+export const stopSession = (session: string): Promise<SessionRecord> =>
+  call<SessionRecord>("stop_session", { session });
+
 /** Opens a session's worktree in the file manager or the editor. */
 export const openWorktree = (session: string, target: OpenTarget): Promise<void> =>
   call<void>("open_worktree", { session, target });

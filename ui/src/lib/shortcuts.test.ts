@@ -25,12 +25,13 @@ async function harness() {
     focused: () => focus.terminal,
     focusList: () => void (focus.terminal = false),
   };
+  const stopped: string[] = [];
   const shortcuts = new Shortcuts(
-    { live: feed.live, nav, panels, terminal, fleetOpen: () => fleet.open },
+    { live: feed.live, nav, panels, terminal, fleetOpen: () => fleet.open, stop: (e) => void stopped.push(e.key) },
     clock.timers,
     false,
   );
-  return { ...feed, nav, panels, fleet, clock, shortcuts, prefs, focus };
+  return { ...feed, nav, panels, fleet, clock, shortcuts, prefs, focus, stopped };
 }
 
 /** A keydown as the window sees it, on the page rather than in a field (unless `target` says). */
@@ -151,13 +152,22 @@ describe("Shortcuts", () => {
     expect(panels.problemsOpen).toBe(false);
   });
 
+  it("Shift+S stops the selected live session, and nothing when none is selected (SPEC F5a)", async () => {
+    const { nav, shortcuts, stopped } = await harness();
+    shortcuts.onKey(key("S", { shift: true }));
+    expect(stopped, "nothing selected: nothing stopped").toEqual([]);
+    nav.select("api/w1");
+    shortcuts.onKey(key("S", { shift: true }));
+    expect(stopped).toEqual(["api/w1"]);
+  });
+
   it("t opens the detail with its terminal focused, and toggles the terminal from there", async () => {
     const { nav, prefs, shortcuts } = await harness();
     shortcuts.onKey(key("t"));
     expect(nav.detailOpen, "nothing selected: t does nothing").toBe(false);
     nav.select("api/w1");
     shortcuts.onKey(key("t"));
-    prefs.show(nav.detailEntry!.record); // what the panel does when it shows the session
+    prefs.show(nav.detailEntry!); // what the panel does when it shows the session
     expect([nav.shownKey, prefs.open, prefs.focusWanted]).toEqual(["api/w1", true, true]);
     prefs.takeFocus();
     shortcuts.onKey(key("t"));

@@ -2,6 +2,7 @@
 // list, the detail, its terminal and the app's panels. An open dialog owns the keyboard, and the
 // terminal keeps every key but the few terminal/keys.ts hands to the app.
 
+import type { SessionEntry } from "./feed/entry";
 import type { LiveFeed } from "./feed/live.svelte";
 import { commandFor, nextNeeding, type Command } from "./list/keys";
 import type { ListNavigation } from "./list/navigation.svelte";
@@ -36,6 +37,8 @@ export interface ShortcutTargets {
   terminal: TerminalTargets;
   /** Whether a fleet sheet (quit, restore) is open: those answer their own keys. */
   fleetOpen: () => boolean;
+  /** Stops a live session for a later restore (SPEC F5a); the caller reports the outcome. */
+  stop: (entry: SessionEntry) => void;
 }
 
 function isTyping(target: EventTarget | null): boolean {
@@ -146,8 +149,14 @@ export class Shortcuts {
           terminal.prefs.toggle();
         } else {
           nav.detailOpen = true;
-          terminal.prefs.reveal(entry.record);
+          terminal.prefs.reveal(entry);
         }
+        return;
+      }
+      case "stop": {
+        // Restorable, so no confirmation (UI §3.5); an ended session has nothing to stop (A3).
+        const entry = nav.selected === null ? undefined : live.store.sessions.get(nav.selected);
+        if (entry !== undefined && !entry.resolved.ended) this.#to.stop(entry);
         return;
       }
       case "terminal-focus": {
@@ -158,7 +167,7 @@ export class Shortcuts {
         const entry = nav.selected === null ? undefined : live.store.sessions.get(nav.selected);
         if (entry === undefined) return;
         nav.detailOpen = true;
-        terminal.prefs.reveal(entry.record);
+        terminal.prefs.reveal(entry);
         return;
       }
     }

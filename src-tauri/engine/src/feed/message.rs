@@ -10,7 +10,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::manager::{SessionKey, SessionView};
-use crate::session::{AttentionLevel, DisplayStatus};
+use crate::session::{AttentionLevel, DisplayStatus, Resolved};
 
 /// One message on the feed.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -62,17 +62,28 @@ pub struct Patch {
     pub warnings: Option<Vec<FeedWarning>>,
 }
 
-/// One session as the dashboard shows it: the view plus what Grove derives from it, so every
-/// surface (row, detail, tray, title) reads the same resolved status (SPEC A2, A5).
+/// One session as the dashboard shows it: the view plus what Grove resolves from it, so every
+/// surface (row, detail, tray, title, notifications) reads the same answer (SPEC A2a).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FeedSession {
     /// Record, live fields and how fresh they are.
     pub view: SessionView,
-    /// The flat display status (SPEC A2).
+    /// The flat display status (SPEC A2); kept beside `resolved` for readers that want it.
     pub status: DisplayStatus,
-    /// The attention level the dashboard groups by (SPEC A5).
+    /// The attention level (SPEC A5); the same as `resolved.attention`.
     pub attention: AttentionLevel,
+    /// What every surface shows: group, state, label, reason, primary action.
+    pub resolved: Resolved,
+}
+
+impl FeedSession {
+    /// `view` with its status and resolution.
+    pub fn of(view: SessionView) -> Self {
+        let resolved = view.resolve();
+        let status = crate::session::display_status(&view.record.lifecycle);
+        Self { view, status, attention: resolved.attention, resolved }
+    }
 }
 
 /// A project in the sidebar.

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use super::config::FeedConfig;
 use super::message::{FeedProject, FeedSession, FeedWarning, Snapshot, WarningSource};
 use crate::manager::{Enrichment, SessionKey, SessionList, SessionView};
-use crate::session::{PrSignals, SessionRecord, attention_level, display_status, is_terminal};
+use crate::session::{SessionRecord, is_terminal};
 use crate::store::StoreWarning;
 
 /// Quarantine warnings kept (oldest dropped first). Each stays until the app restarts, as SPEC
@@ -200,13 +200,9 @@ fn merge(held: Option<&Held>, incoming: &SessionView) -> (SessionView, Option<Se
     }
 }
 
-/// A view with its derived status and attention (SPEC A2, A5). PR signals come from the PR
-/// enrichment, which views do not carry yet, so they count as absent.
+/// A view with what the resolver makes of it (SPEC A2a).
 fn feed_session(view: SessionView) -> FeedSession {
-    let lifecycle = &view.record.lifecycle;
-    let status = display_status(lifecycle);
-    let attention = attention_level(lifecycle, view.live.activity, PrSignals::default());
-    FeedSession { view, status, attention }
+    FeedSession::of(view)
 }
 
 fn store_warning(warning: &StoreWarning) -> FeedWarning {

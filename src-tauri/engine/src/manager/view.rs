@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::ids::{ProjectId, SessionId};
 use crate::probe::{ActivitySource, AgentInfo, Confidence};
-use crate::session::{Activity, SessionRecord};
+use crate::session::{Activity, LiveSigns, Resolved, SessionRecord, resolve};
 use crate::store::StoreWarning;
 
 /// Identifies a session across projects: the pair under which probes are single-flighted and
@@ -115,6 +115,18 @@ impl SessionView {
     /// The key of the session.
     pub fn key(&self) -> SessionKey {
         SessionKey::of(&self.record)
+    }
+
+    /// What every surface shows for this session (SPEC A2a): the one resolver, fed with the
+    /// live fields and whether the last probe failed.
+    pub fn resolve(&self) -> Resolved {
+        let live = LiveSigns {
+            activity: self.live.activity,
+            activity_detail: self.live.activity_detail.as_deref(),
+            agent_error: self.live.agent_error.as_deref(),
+            probe_failed: matches!(self.enrichment, Enrichment::Failed { .. } | Enrichment::TimedOut { .. }),
+        };
+        resolve(&self.record, live)
     }
 }
 

@@ -1,13 +1,12 @@
-//! What a session shows that may deserve its human (SPEC H2): derived from its view, so the
-//! notification policy and the reactions agree with the dashboard's attention levels.
+//! What a session shows that may deserve its human (SPEC H2): derived from its view through the
+//! one resolver (`session::resolve`), so the notification policy and the reactions agree with the
+//! dashboard: a crash is `respond` and notifies, a kill is done and does not (SPEC A2a).
 
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::manager::SessionView;
-use crate::session::{
-    AttentionLevel, CiState, Mergeability, PrReason, PrSignals, PrState, ReviewDecision, attention_level,
-};
+use crate::session::{AttentionLevel, CiState, PrReason, PrSignals, PrState, Resolved, ReviewDecision};
 
 /// A condition a session is in that a notification or a reaction may answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
@@ -27,13 +26,15 @@ pub enum Signal {
 
 /// The signals `view` shows now.
 pub fn signals_of(view: &SessionView) -> Vec<Signal> {
+    signals_resolved(view, &view.resolve())
+}
+
+/// The signals `view` shows, given what the resolver made of it.
+pub(crate) fn signals_resolved(view: &SessionView, resolved: &Resolved) -> Vec<Signal> {
     let record = &view.record;
     let info = record.pr_info.as_ref();
-    let pr = PrSignals {
-        has_conflicts: info.is_some_and(|i| i.mergeable == Mergeability::Conflicting),
-        has_unresolved_threads: info.is_some_and(|i| i.unresolved_threads > 0),
-    };
-    let level = attention_level(&record.lifecycle, view.live.activity, pr);
+    let pr = PrSignals::of(record);
+    let level = resolved.attention;
     let open = record.lifecycle.pr.state == PrState::Open;
     let reason = record.lifecycle.pr.reason;
     let mut signals = Vec::new();

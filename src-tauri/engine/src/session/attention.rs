@@ -3,6 +3,8 @@
 
 use super::activity::Activity;
 use super::lifecycle::{Lifecycle, PrReason, PrState};
+use super::pr_info::Mergeability;
+use super::record::SessionRecord;
 use super::status::{DisplayStatus, display_status};
 use super::terminal::is_terminal;
 use super::wire_enum::wire_enum;
@@ -35,16 +37,38 @@ pub struct PrSignals {
     pub has_unresolved_threads: bool,
 }
 
+impl PrSignals {
+    /// What the PR loop's last reading (`prInfo`) says, when it is about the lifecycle's open PR;
+    /// nothing otherwise, so a stale reading of an earlier PR never raises the level.
+    pub fn of(record: &SessionRecord) -> Self {
+        let pr = &record.lifecycle.pr;
+        let current = record
+            .pr_info
+            .as_ref()
+            .filter(|info| pr.state == PrState::Open && pr.number.is_none_or(|n| n == info.number));
+        Self {
+            has_conflicts: current.is_some_and(|i| i.mergeable == Mergeability::Conflicting),
+            has_unresolved_threads: current.is_some_and(|i| i.unresolved_threads > 0),
+        }
+    }
+}
+
 /// Derives the attention level, in the order SPEC A5 gives. `activity` is `None` when the agent
 /// has not been probed, which never raises the level.
 ///
-/// One refinement of "done (terminal)": an errored session is terminal too, but SPEC A5 lists
-/// `errored` under `respond` and a session that died of an error does need its human, so it is
-/// not folded into `done`.
+/// One refinement of "done (terminal)": an errored or crashed session is terminal too, but SPEC
+/// A5 lists `errored` under `respond`, A2a makes a crash `respond`, and a session that died
+/// without being asked to does need its human, so neither is folded into `done`.
 pub fn attention_level(lifecycle: &Lifecycle, activity: Option<Activity>, pr: PrSignals) -> AttentionLevel {
     let status = display_status(lifecycle);
-    if is_terminal(lifecycle) && status != DisplayStatus::Errored {
+    let died = matches!(status, DisplayStatus::Errored | DisplayStatus::Crashed);
+    if is_terminal(lifecycle) && !died {
         return AttentionLevel::Done;
+    }
+    // A crash outranks even a mergeable PR: SPEC A2a makes it `respond` without condition, and a
+    // dead agent is news the person must see before anything it left behind.
+    if status == DisplayStatus::Crashed {
+        return AttentionLevel::Respond;
     }
     let open_pr = lifecycle.pr.state == PrState::Open;
     let pr_reason = lifecycle.pr.reason;
@@ -53,7 +77,11 @@ pub fn attention_level(lifecycle: &Lifecycle, activity: Option<Activity>, pr: Pr
     }
     let status_needs_human = matches!(
         status,
-        DisplayStatus::NeedsInput | DisplayStatus::Stuck | DisplayStatus::Errored | DisplayStatus::Detecting
+        DisplayStatus::NeedsInput
+            | DisplayStatus::Stuck
+            | DisplayStatus::Errored
+            | DisplayStatus::Crashed
+            | DisplayStatus::Detecting
     );
     if status_needs_human || activity.is_some_and(Activity::needs_human) {
         return AttentionLevel::Respond;
@@ -102,10 +130,17 @@ mod tests {
     }
 
     #[test]
-    fn terminated_is_done_unless_it_errored() {
+    fn terminated_is_done_unless_it_errored_or_crashed() {
         for reason in SessionReason::ALL {
             let lc = lifecycle(SessionState::Terminated, *reason, PrState::None, PrReason::NotCreated);
-            let errored = matches!(reason, SessionReason::ErrorInProcess | SessionReason::ProbeFailure);
+            // SPEC A5 (errored) and A2a (runtime_lost, agent_process_exited: crashed) need a human.
+            let errored = matches!(
+                reason,
+                SessionReason::ErrorInProcess
+                    | SessionReason::ProbeFailure
+                    | SessionReason::RuntimeLost
+                    | SessionReason::AgentProcessExited
+            );
             let expected = if errored { AttentionLevel::Respond } else { AttentionLevel::Done };
             for activity in Activity::ALL.iter().copied().map(Some).chain([None]) {
                 assert_eq!(
@@ -200,11 +235,17 @@ mod tests {
             AttentionLevel::Respond,
             "respond outranks review"
         );
-        let exited_runtime = with_runtime(
+        let cleaned_up = with_runtime(
+            working_with_pr(PrState::Open, PrReason::MergeReady),
+            RuntimeState::Exited,
+            RuntimeReason::AutoCleanup,
+        );
+        assert_eq!(attention_level(&cleaned_up, None, NONE), AttentionLevel::Done, "terminal outranks merge");
+        let crashed = with_runtime(
             working_with_pr(PrState::Open, PrReason::MergeReady),
             RuntimeState::Exited,
             RuntimeReason::ProcessMissing,
         );
-        assert_eq!(attention_level(&exited_runtime, None, NONE), AttentionLevel::Done, "terminal outranks merge");
+        assert_eq!(attention_level(&crashed, None, NONE), AttentionLevel::Respond, "a crash needs its human (A2a)");
     }
 }

@@ -1,6 +1,7 @@
 //! Session model (SPEC §A): the persisted record and lifecycle, and the pure derivations the UI,
-//! CLI and notifications share: display status (A2), terminal and restorable (A3), activity (A4)
-//! and attention level (A5). Nothing here touches the disk or the clock; `store` persists records.
+//! CLI and notifications share: display status (A2), terminal and restorable (A3), activity (A4),
+//! attention level (A5), and `resolve`, the one resolver every surface reads (A2a). Nothing here
+//! touches the disk or the clock; `store` persists records.
 
 mod activity;
 mod agent_exit;
@@ -9,6 +10,7 @@ mod lifecycle;
 mod pr_info;
 mod reaction_log;
 mod record;
+mod resolve;
 mod status;
 mod terminal;
 #[cfg(test)]
@@ -25,5 +27,6 @@ pub use lifecycle::{
 pub use pr_info::{CiState, FailedCheck, Mergeability, PrInfo, ReviewDecision};
 pub use reaction_log::{REACTION_LOG_LIMIT, ReactionEntry, ReactionOutcome};
 pub use record::{RECORD_VERSION, RuntimeKind, SessionKind, SessionRecord};
+pub use resolve::{DashboardGroup, LiveSigns, PrimaryAction, Resolved, ShownState, crash_reason, resolve};
 pub use status::{DisplayStatus, display_status};
 pub use terminal::{is_restorable, is_terminal};

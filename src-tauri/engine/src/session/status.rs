@@ -1,7 +1,8 @@
-//! The flat display status (SPEC A2): derived from the lifecycle by one pure function, never
+//! The flat display status (SPEC A2, A2a): derived from the lifecycle by one pure function, never
 //! stored, so the UI, the CLI and notifications can never disagree about what a session is doing.
+//! `session::resolve` builds everything a surface shows on top of it.
 
-use super::lifecycle::{Lifecycle, PrReason, PrState, SessionReason, SessionState};
+use super::lifecycle::{Lifecycle, PrReason, PrState, RuntimeReason, RuntimeState, SessionReason, SessionState};
 use super::wire_enum::wire_enum;
 
 wire_enum! {
@@ -21,8 +22,10 @@ wire_enum! {
         Done = "done",
         /// Evidence is contradictory; probes will decide.
         Detecting = "detecting",
-        /// Ended by the user, or its runtime vanished.
+        /// Ended by a person or by Grove's own kill (`manually_killed`).
         Killed = "killed",
+        /// Its runtime or agent went away without Grove ending it (SPEC A2a): needs its human.
+        Crashed = "crashed",
         /// Stopped by stop/quit; restorable.
         Stopped = "stopped",
         /// Ended by cleanup (after a merge or automatically).
@@ -48,9 +51,13 @@ wire_enum! {
     }
 }
 
-/// Derives the display status from the lifecycle (SPEC A2, in the order it lists).
+/// Derives the display status from the lifecycle (SPEC A2, in the order it lists, with A2a's
+/// crashed).
 pub fn display_status(lifecycle: &Lifecycle) -> DisplayStatus {
     let session = &lifecycle.session;
+    if runtime_vanished(lifecycle) {
+        return DisplayStatus::Crashed;
+    }
     match session.state {
         SessionState::NotStarted => DisplayStatus::Spawning,
         SessionState::NeedsInput => DisplayStatus::NeedsInput,
@@ -68,10 +75,30 @@ pub fn display_status(lifecycle: &Lifecycle) -> DisplayStatus {
     }
 }
 
-/// How a terminated session ended, by its reason.
+/// A session whose record still says it runs, while its runtime is known gone for a reason that
+/// is not one of Grove's own endings (kill, stop, cleanup): the probe saw it die before the
+/// session part caught up (SPEC A2a, D10). A merged PR is the end of the story, not a crash.
+fn runtime_vanished(lifecycle: &Lifecycle) -> bool {
+    let runtime = &lifecycle.runtime;
+    let ended_by_grove = matches!(
+        runtime.reason,
+        RuntimeReason::ManualKillRequested
+            | RuntimeReason::StoppedForRestore
+            | RuntimeReason::PrMergedCleanup
+            | RuntimeReason::AutoCleanup
+    );
+    !matches!(lifecycle.session.state, SessionState::Done | SessionState::Terminated)
+        && lifecycle.pr.state != PrState::Merged
+        && matches!(runtime.state, RuntimeState::Missing | RuntimeState::Exited)
+        && !ended_by_grove
+}
+
+/// How a terminated session ended, by its reason. Only what a person or Grove asked for is
+/// `killed`; a runtime that vanished or an agent that exited on its own crashed (SPEC A2a).
 fn terminated_status(reason: SessionReason) -> DisplayStatus {
     match reason {
-        SessionReason::ManuallyKilled | SessionReason::RuntimeLost => DisplayStatus::Killed,
+        SessionReason::ManuallyKilled => DisplayStatus::Killed,
+        SessionReason::RuntimeLost | SessionReason::AgentProcessExited => DisplayStatus::Crashed,
         SessionReason::StoppedForRestore => DisplayStatus::Stopped,
         SessionReason::AutoCleanup | SessionReason::PrMerged => DisplayStatus::Cleanup,
         SessionReason::ErrorInProcess | SessionReason::ProbeFailure => DisplayStatus::Errored,
@@ -140,8 +167,8 @@ mod tests {
             (R::StoppedForRestore, D::Stopped),
             (R::PrMerged, D::Cleanup),
             (R::AutoCleanup, D::Cleanup),
-            (R::RuntimeLost, D::Killed),
-            (R::AgentProcessExited, D::Terminated),
+            (R::RuntimeLost, D::Crashed),
+            (R::AgentProcessExited, D::Crashed),
             (R::ProbeFailure, D::Errored),
             (R::ErrorInProcess, D::Errored),
         ];
@@ -187,6 +214,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// SPEC A2a: a runtime gone for a reason Grove did not cause is a crash, whatever the session
+    /// part still says; Grove's own endings, a finished session and a merged PR are not.
+    #[test]
+    fn a_runtime_gone_on_its_own_is_crashed() {
+        use crate::session::test_support::with_runtime;
+        use RuntimeReason as RR;
+        let working =
+            || lifecycle(SessionState::Working, SessionReason::TaskInProgress, PrState::None, PrReason::NotCreated);
+        for state in [RuntimeState::Missing, RuntimeState::Exited] {
+            for reason in [RR::ProcessMissing, RR::TmuxMissing, RR::SpawnIncomplete, RR::ProbeError] {
+                let lc = with_runtime(working(), state, reason);
+                assert_eq!(display_status(&lc), DisplayStatus::Crashed, "working, runtime {state}/{reason}");
+            }
+            for reason in [RR::ManualKillRequested, RR::StoppedForRestore, RR::PrMergedCleanup, RR::AutoCleanup] {
+                let lc = with_runtime(working(), state, reason);
+                assert_ne!(display_status(&lc), DisplayStatus::Crashed, "Grove ended it: runtime {state}/{reason}");
+            }
+        }
+        let done = lifecycle(SessionState::Done, SessionReason::ResearchComplete, PrState::None, PrReason::NotCreated);
+        let done = with_runtime(done, RuntimeState::Exited, RR::ProcessMissing);
+        assert_eq!(display_status(&done), DisplayStatus::Done, "a finished agent may exit");
+        let merged = lifecycle(SessionState::Working, SessionReason::PrCreated, PrState::Merged, PrReason::Merged);
+        let merged = with_runtime(merged, RuntimeState::Missing, RR::TmuxMissing);
+        assert_eq!(display_status(&merged), DisplayStatus::Merged, "a merged PR ends the story");
+        let alive = with_runtime(working(), RuntimeState::ProbeFailed, RR::ProbeError);
+        assert_eq!(display_status(&alive), DisplayStatus::Working, "a failed probe is no evidence of death (D11)");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activityFacts, activityLine, needsYou, reasonChip, type ActivityInput } from "./activity";
+import { activityFacts, activityLine, needsYou, type ActivityInput } from "./activity";
 
 const NOW = Date.parse("2026-11-24T12:00:00Z");
 /** An ISO time `ms` before NOW. */
@@ -103,33 +103,6 @@ describe("activityFacts", () => {
     ],
   ])("%s", (_, over, expected) => {
     expect(activityFacts(live(over), NOW)).toEqual(expected);
-  });
-});
-
-describe("reasonChip", () => {
-  it.each<[string, Partial<ActivityInput>, string | null]>([
-    ["a permission prompt", {}, "permission"],
-    ["permission to edit", { activityDetail: "waiting for permission to edit src/main.rs" }, "permission"],
-    ["a question", { activityDetail: "asking a question" }, "question"],
-    ["an MCP question", { activityDetail: "an MCP server is asking a question" }, "question"],
-    ["a plan to approve", { activityDetail: "waiting for approval of its plan" }, "question"],
-    ["a prompt on screen", { activityDetail: "on screen: Do you want to proceed?" }, "needs input"],
-    ["a wait with no detail", { activityDetail: null }, "needs input"],
-    ["a block", { activity: "blocked", activityDetail: null, agentError: "rate_limit: slow down" }, "blocked · rate_limit"],
-    ["a block without a kind", { activity: "blocked", agentError: "overloaded" }, "blocked · overloaded"],
-    [
-      "a long error cut to the chip",
-      { activity: "blocked", agentError: "authentication_failed_badly: no" },
-      "blocked · authentication_…",
-    ],
-    ["a block whose error starts with a colon", { activity: "blocked", agentError: ": odd" }, "blocked · : odd"],
-    ["a block with no error", { activity: "blocked", agentError: null }, "blocked"],
-    ["a block with a blank error", { activity: "blocked", agentError: "  " }, "blocked"],
-    ["working", { activity: "active", activityDetail: "running `cargo test`" }, null],
-    ["exited", { activity: "exited" }, null],
-    ["not probed yet", { activity: null }, null],
-  ])("%s", (_, over, expected) => {
-    expect(reasonChip(live(over))).toBe(expected);
   });
 });
 

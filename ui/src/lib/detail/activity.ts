@@ -1,6 +1,7 @@
-// What the agent is doing and how Grove knows it, in words (UI §1.4 reason chip, §1.6 "Why it
-// needs you"). The engine says the activity, what it is about, where the evidence came from, how far
-// to trust it and when it appeared; a person needs one line of that, and the row needs one word.
+// What the agent is doing and how Grove knows it, in words (UI §1.6 "Why it needs you", the Live
+// section). The engine says the activity, what it is about, where the evidence came from, how far
+// to trust it and when it appeared; a person needs one line of that. The row's one word (the reason
+// chip) is the engine resolver's `resolved.label`, not decided here.
 // Pure and clock-free (`now` is passed in), so every wording is tested.
 
 import type { Activity, ActivitySource, Confidence, LiveFields } from "../../ipc/bindings";
@@ -11,7 +12,7 @@ export type ActivityInput = Pick<
   "activity" | "activitySource" | "activityDetail" | "activityConfidence" | "activitySince" | "agentError"
 >;
 
-/** The activity alone in words; "needs input" matches the resolver's label for the same state. */
+/** The activity alone in words; "needs input" matches the engine resolver's label for the same state. */
 const ACTIVITY_WORDS: Record<Activity, string> = {
   active: "working",
   ready: "ready",
@@ -97,41 +98,4 @@ export function activityFacts(live: ActivityInput, now: number): ActivityFacts {
     detail: live.activityDetail || null,
     evidence: live.activity !== null && evidence.length > 0 ? evidence.join(" · ") : null,
   };
-}
-
-/** The chip's budget for an error kind: the 176 px reason track holds about this after "blocked · ". */
-const CHIP_ERROR_CHARS = 16;
-
-/** "rate_limit: You have hit your limit" → "rate_limit": the error's kind, cut to fit the chip. */
-function shortError(error: string): string {
-  const colon = error.indexOf(":");
-  const text = (colon < 0 ? error : error.slice(0, colon)).trim() || error.trim();
-  return text.length > CHIP_ERROR_CHARS ? `${text.slice(0, CHIP_ERROR_CHARS - 1)}…` : text;
-}
-
-/** A plan waiting to be approved is a question put to the user, not a tool's permission. */
-function asksAQuestion(detail: string): boolean {
-  return detail.endsWith("asking a question") || (/\bplan\b/i.test(detail) && /approv/i.test(detail));
-}
-
-/**
- * The row's reason chip for a session the live activity says needs its human (UI §1.4):
- * "permission", "question" or "needs input" for a wait, "blocked · rate_limit" for a block; null
- * for any other activity, where the resolver's own label stands.
- */
-export function reasonChip(live: Pick<LiveFields, "activity" | "activityDetail" | "agentError">): string | null {
-  switch (live.activity) {
-    case "waiting_input": {
-      const detail = live.activityDetail ?? "";
-      if (detail.startsWith("waiting for permission")) return "permission";
-      if (asksAQuestion(detail)) return "question";
-      return "needs input";
-    }
-    case "blocked": {
-      const error = live.agentError?.trim();
-      return error ? `blocked · ${shortError(error)}` : "blocked";
-    }
-    default:
-      return null;
-  }
 }

@@ -9,8 +9,8 @@ import {
   freshness,
   keptReasonText,
   killOutcomeText,
+  crashFacts,
   operationError,
-  primaryAction,
   sessionTitle,
   sessionWarnings,
 } from "./facts";
@@ -27,23 +27,42 @@ describe("sessionTitle", () => {
   });
 });
 
-describe("primaryAction", () => {
-  it("offers Reply to a live session", () => {
-    expect(primaryAction(rec())).toBe("reply");
-  });
-  it("offers Restore to a stopped or killed session", () => {
-    expect(primaryAction(rec({ state: "terminated", reason: "stopped_for_restore", runtime: "exited" }))).toBe("restore");
-    expect(primaryAction(rec({ state: "terminated", reason: "manually_killed", runtime: "exited" }))).toBe("restore");
-    expect(primaryAction(rec({ runtime: "missing" })), "a lost runtime is restorable").toBe("restore");
-  });
-  it("offers nothing for a merged and cleaned-up session", () => {
-    const r = rec({ state: "terminated", reason: "pr_merged", pr: { state: "merged", reason: "merged" } });
-    expect(primaryAction(r), "nothing is left to resume").toBeNull();
-    expect(cannotReceive(r), "the composer says why it is off").toMatch(/cannot be restored/);
+describe("cannotReceive", () => {
+  it("reads whether the session ended and can come back from the engine's resolution", () => {
+    const cleaned = entry({ attention: "done", resolved: { ended: true, restorable: false } });
+    expect(cannotReceive(cleaned.record, cleaned.resolved), "the composer says why it is off").toMatch(/cannot be restored/);
+    const stopped = entry({ attention: "done", resolved: { ended: true, restorable: true } });
+    expect(cannotReceive(stopped.record, stopped.resolved), "a send restores a stopped session").toBeNull();
   });
   it("says up front that a plain process cannot receive messages", () => {
-    expect(cannotReceive({ ...rec(), runtime: "process" })).toMatch(/plain process/);
-    expect(cannotReceive(rec()), "a tmux session can").toBeNull();
+    const live = entry();
+    expect(cannotReceive({ runtime: "process" }, live.resolved)).toMatch(/plain process/);
+    expect(cannotReceive(live.record, live.resolved), "a tmux session can").toBeNull();
+  });
+});
+
+describe("crashFacts (SPEC A2a)", () => {
+  const at = "2026-11-24T10:00:00Z";
+  it("says the exit status and the last lines, trailing blanks dropped", () => {
+    const exit = { status: 1, signal: null, lastLines: ["a", "b", "Error: boom", "", " "], at };
+    expect(crashFacts(exit, { state: "crashed" })).toEqual({
+      status: "exit status 1",
+      lastLines: ["a", "b", "Error: boom"],
+    });
+    expect(crashFacts({ ...exit, signal: "SIGKILL" }, { state: "crashed" })?.status).toBe("signal SIGKILL");
+  });
+  it("keeps only the last few lines", () => {
+    const lastLines = Array.from({ length: 20 }, (_, i) => `line ${i}`);
+    const facts = crashFacts({ status: null, signal: null, lastLines, at }, { state: "crashed" });
+    expect(facts?.lastLines).toEqual(lastLines.slice(-8));
+    expect(facts?.status, "an unknown status is not guessed").toBeNull();
+  });
+  it("is nothing unless the engine resolved a crash", () => {
+    expect(crashFacts({ status: 0, signal: null, lastLines: ["bye"], at }, { state: "done" })).toBeNull();
+    expect(crashFacts(null, { state: "crashed" }), "a crash without details still shows").toEqual({
+      status: null,
+      lastLines: [],
+    });
   });
 });
 
@@ -85,9 +104,8 @@ describe("freshness and warnings", () => {
     expect(failed.stale).toBe(true);
     expect(failed.text, "the failure says why").toMatch(/gh rate limited/);
   });
-  it("lists probe failures and a lost runtime, and nothing for a healthy session", () => {
+  it("lists probe failures, and nothing for a healthy session", () => {
     expect(sessionWarnings(entry()), "a healthy session has no warnings").toEqual([]);
     expect(sessionWarnings(entry({ runtime: "probe_failed" }))[0]).toMatch(/probe failed/);
-    expect(sessionWarnings(entry({ runtime: "missing" }))[0]).toMatch(/tmux session is gone/);
   });
 });

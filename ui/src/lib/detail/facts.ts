@@ -1,14 +1,10 @@
-// What the detail panel says about a session beyond the resolved state: its title, which action
-// comes first, whether a message can reach it, the freshness of its live data, and the text of an
-// operation's outcome. Pure, so the panel only lays these out.
+// What the detail panel says about a session beyond the resolved state: its title, whether a
+// message can reach it, how its agent died, the freshness of its live data, and the text of an
+// operation's outcome. Pure, so the panel only lays these out. What the session *is* (ended,
+// restorable, the primary action) is the engine resolver's (`entry.resolved`, SPEC A2a); nothing
+// here reads the lifecycle to decide it again.
 
-import type {
-  Enrichment,
-  KeptReason,
-  KillOutcome,
-  Lifecycle,
-  SessionRecord,
-} from "../../ipc/bindings";
+import type { AgentExit, Enrichment, KeptReason, KillOutcome, Resolved, SessionRecord } from "../../ipc/bindings";
 import { formatAge } from "../format";
 import type { SessionEntry } from "../feed/entry";
 
@@ -22,41 +18,35 @@ export function words(value: string): string {
   return value.replace(/_/g, " ");
 }
 
-/** The engine's is_terminal (SPEC A3). */
-export function isTerminal(lc: Lifecycle): boolean {
-  return (
-    lc.session.state === "done" ||
-    lc.session.state === "terminated" ||
-    lc.pr.state === "merged" ||
-    lc.runtime.state === "missing" ||
-    lc.runtime.state === "exited"
-  );
-}
-
-/** The engine's is_restorable: ended, and not merged and cleaned up (nothing left to resume). */
-export function isRestorable(lc: Lifecycle): boolean {
-  if (!isTerminal(lc)) return false;
-  const sessionCleaned =
-    lc.session.state === "terminated" && (lc.session.reason === "pr_merged" || lc.session.reason === "auto_cleanup");
-  const runtimeCleaned = lc.runtime.reason === "pr_merged_cleanup" || lc.runtime.reason === "auto_cleanup";
-  return !(lc.pr.state === "merged" && (sessionCleaned || runtimeCleaned));
-}
-
-export type PrimaryAction = "restore" | "reply" | null;
-
-/** Restore for an ended session that can come back, Reply for a live one, nothing for the rest. */
-export function primaryAction(record: SessionRecord): PrimaryAction {
-  const lc = record.lifecycle;
-  if (isTerminal(lc)) return isRestorable(lc) ? "restore" : null;
-  return "reply";
-}
-
 /** Why a message cannot reach the session, or null when it can (F2's refusals, said up front). */
-export function cannotReceive(record: SessionRecord): string | null {
+export function cannotReceive(
+  record: Pick<SessionRecord, "runtime">,
+  resolved: Pick<Resolved, "ended" | "restorable">,
+): string | null {
   if (record.runtime === "process") return "This session runs as a plain process, with no terminal to send to.";
-  const lc = record.lifecycle;
-  if (isTerminal(lc) && !isRestorable(lc)) return "This session has ended and cannot be restored.";
+  if (resolved.ended && !resolved.restorable) return "This session has ended and cannot be restored.";
   return null;
+}
+
+/** How a crashed agent ended (SPEC A2a): its exit status in words and its last lines, for the panel. */
+export interface CrashFacts {
+  /** "exit status 1", "signal SIGKILL"; null when the runtime did not say. */
+  status: string | null;
+  /** The pane's last lines, oldest first, trailing blank lines dropped; at most `CRASH_LINES`. */
+  lastLines: string[];
+}
+
+/** A few lines are enough to see the error; the terminal has the rest. */
+export const CRASH_LINES = 8;
+
+/** What the record says of a crash; null unless the engine resolved the session as crashed. */
+export function crashFacts(exit: AgentExit | null | undefined, resolved: Pick<Resolved, "state">): CrashFacts | null {
+  if (resolved.state !== "crashed") return null;
+  if (!exit) return { status: null, lastLines: [] };
+  const status = exit.signal ? `signal ${exit.signal}` : exit.status !== null ? `exit status ${exit.status}` : null;
+  const lines = [...exit.lastLines];
+  while (lines.length > 0 && (lines[lines.length - 1] ?? "").trim() === "") lines.pop();
+  return { status, lastLines: lines.slice(-CRASH_LINES) };
 }
 
 /** Statuses whose session is already killed or cleaned up: Kill has nothing left to do. */
@@ -148,9 +138,7 @@ export function sessionWarnings(entry: Pick<SessionEntry, "record" | "live" | "e
   const lc = entry.record.lifecycle;
   if (entry.live.agentError) out.push(`The agent reported: ${entry.live.agentError}`);
   if (lc.runtime.state === "probe_failed") out.push("The runtime probe failed; its state is unknown until the next pass.");
-  if (lc.runtime.state === "missing" && !["done", "terminated"].includes(lc.session.state)) {
-    out.push(`The ${entry.record.runtime === "tmux" ? "tmux session" : "process"} is gone; Restore starts it again.`);
-  }
+  // A runtime gone under a live record is the resolver's "crashed", said with the crash itself.
   if (entry.enrichment.kind === "failed") out.push(`Live data could not be refreshed: ${entry.enrichment.error}`);
   if (entry.enrichment.kind === "timed_out") out.push("Live data timed out; the last good values are shown.");
   return out;

@@ -1,4 +1,4 @@
-// What the detail panel does to its session (UI §1.6, §3.5): restore it, kill it (a first click
+// What the detail panel does to its session (UI §1.6, §3.5): restore it, stop it (F5a), kill it (a first click
 // arms Kill, a second within 2 s kills), discard the worktree a kill kept, open its worktree or
 // PR, copy its branch or path. Results and errors belong to the session shown: `reset` clears
 // them when the panel moves to another session, and an answer that arrives after that is dropped.
@@ -9,6 +9,7 @@ import {
   openPr,
   openWorktree,
   restoreSession,
+  stopSession,
   type KeptReason,
   type KillOutcome,
   type OpenTarget,
@@ -20,11 +21,12 @@ const KILL_ARM_MS = 2000;
 const COPIED_MS = 1500;
 
 /** The operation under way; the panel's buttons wait while there is one. */
-export type Busy = "restore" | "kill" | "discard" | "open";
+export type Busy = "restore" | "stop" | "kill" | "discard" | "open";
 
 /** What the operations call: the IPC commands and the clipboard, unless a test gives its own. */
 export interface OperationCalls {
   restore(session: string): Promise<unknown>;
+  stop(session: string): Promise<unknown>;
   kill(session: string, discard: boolean): Promise<KillOutcome>;
   open(session: string, target: OpenTarget): Promise<void>;
   openPr(session: string): Promise<void>;
@@ -33,6 +35,7 @@ export interface OperationCalls {
 
 const ipcCalls: OperationCalls = {
   restore: restoreSession,
+  stop: stopSession,
   kill: killSession,
   open: openWorktree,
   openPr,
@@ -93,6 +96,13 @@ export class SessionOperations {
     const key = this.#key();
     const record = await this.#run("restore", "Restore", () => this.#calls.restore(this.#id()));
     if (record && this.#key() === key) this.note = "Restored ✓";
+  }
+
+  /** Stops the session for a later restore (F5): no confirmation, since Restore undoes it (UI §3.5). */
+  async stop(): Promise<void> {
+    const key = this.#key();
+    const record = await this.#run("stop", "Stop", () => this.#calls.stop(this.#id()));
+    if (record && this.#key() === key) this.note = "Stopped · worktree kept, Restore brings it back";
   }
 
   async open(target: OpenTarget): Promise<void> {

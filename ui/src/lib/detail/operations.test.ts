@@ -27,6 +27,10 @@ function harness(over: Partial<OperationCalls> = {}) {
       calls.push(`restore ${id}`);
       return record;
     },
+    stop: async (id) => {
+      calls.push(`stop ${id}`);
+      return record;
+    },
     kill: async (id, discard) => {
       calls.push(`kill ${id} ${discard}`);
       return { record, worktree: { kind: "removed" } };
@@ -47,6 +51,14 @@ describe("SessionOperations", () => {
     await h.ops.restore();
     expect(h.calls).toEqual(["restore w1"]);
     expect(h.ops.note).toBe("Restored ✓");
+    expect(h.ops.busy).toBeNull();
+  });
+
+  it("stops the session shown for a later restore (SPEC F5a) and says its work is kept", async () => {
+    const h = harness();
+    await h.ops.stop();
+    expect(h.calls).toEqual(["stop w1"]);
+    expect(h.ops.note).toMatch(/worktree kept/);
     expect(h.ops.busy).toBeNull();
   });
 

@@ -8,11 +8,11 @@ import type {
   Enrichment,
   FeedSession,
   LiveFields,
+  Resolved,
   SessionRecord,
 } from "../../ipc/bindings";
 import type { GroupKey } from "../groups";
 import { jsonEqual } from "./json";
-import { groupOf } from "./order";
 import { reconcilePr, type PrDisplay } from "./pr";
 
 export interface SessionEntry {
@@ -23,6 +23,8 @@ export interface SessionEntry {
   enrichment: Enrichment;
   status: DisplayStatus;
   attention: AttentionLevel;
+  /** What the engine's resolver says the session is (SPEC A2a); the UI draws it, never re-derives it. */
+  resolved: Resolved;
   pr: PrDisplay | null;
   /** The group whose id array holds this session. */
   group: GroupKey;
@@ -40,8 +42,9 @@ export function createEntry(key: string, session: FeedSession): SessionEntry {
     enrichment,
     status: session.status,
     attention: session.attention,
+    resolved: session.resolved,
     pr: reconcilePr(null, record.lifecycle.pr),
-    group: groupOf(session.attention, session.status),
+    group: session.resolved.group,
     sortKey: 0,
   };
 }
@@ -49,7 +52,7 @@ export function createEntry(key: string, session: FeedSession): SessionEntry {
 /**
  * Writes the incoming copy into `entry`, assigning only the fields whose value changed (so their
  * readers alone re-render, and equal sub-objects keep identity). Incoming record, status and
- * attention always win (E4); the PR display follows pr.ts. Group and place are the store's job.
+ * attention and resolution always win (E4); the PR display follows pr.ts. Group and place are the store's job.
  * Returns whether any field changed.
  */
 export function updateEntry(entry: SessionEntry, session: FeedSession): boolean {
@@ -73,6 +76,10 @@ export function updateEntry(entry: SessionEntry, session: FeedSession): boolean 
   }
   if (entry.attention !== session.attention) {
     entry.attention = session.attention;
+    changed = true;
+  }
+  if (!jsonEqual(entry.resolved, session.resolved)) {
+    entry.resolved = session.resolved;
     changed = true;
   }
   const pr = reconcilePr(entry.pr, record.lifecycle.pr);

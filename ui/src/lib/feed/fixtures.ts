@@ -1,6 +1,7 @@
 // Builders for feed payloads in tests. Each takes only what a test varies; the rest is a healthy
-// working session with no PR. Status and attention are given explicitly (as the engine sends
-// them) because the store must take them as they come, not re-derive them.
+// working session with no PR. Status, attention and the resolution are given explicitly (as the
+// engine sends them) because the store must take them as they come, not re-derive them; the
+// defaults below only fill in a plausible resolution for tests that vary the attention alone.
 
 import type {
   Activity,
@@ -11,9 +12,11 @@ import type {
   FeedSession,
   PrReason,
   PrState,
+  Resolved,
   RuntimeState,
   SessionKey,
   SessionReason,
+  SessionRecord,
   SessionState,
 } from "../../ipc/bindings";
 
@@ -35,6 +38,9 @@ export interface SessionSpec {
   agentError?: string | null;
   enrichment?: Enrichment;
   summary?: string | null;
+  /** The engine's resolution; unset fields follow `attention` (group) and a healthy working row. */
+  resolved?: Partial<Resolved>;
+  exit?: SessionRecord["exit"];
 }
 
 export const T0 = "2026-11-24T10:00:00Z";
@@ -42,9 +48,23 @@ export const T0 = "2026-11-24T10:00:00Z";
 export function feedSession(spec: SessionSpec): FeedSession {
   const project = spec.project ?? "api";
   const activity = spec.activity === undefined ? "active" : spec.activity;
+  const status = spec.status ?? "working";
+  const attention = spec.resolved?.attention ?? spec.attention ?? "working";
+  const resolved: Resolved = {
+    attention,
+    group: attention === "done" ? (status === "stopped" ? "stopped" : "done") : attention,
+    state: "working",
+    label: "working",
+    reason: "working",
+    action: attention === "done" ? "restore" : "open",
+    ended: attention === "done",
+    restorable: attention === "done",
+    ...spec.resolved,
+  };
   return {
-    status: spec.status ?? "working",
-    attention: spec.attention ?? "working",
+    status,
+    attention,
+    resolved,
     view: {
       record: {
         version: 1,
@@ -60,6 +80,7 @@ export function feedSession(spec: SessionSpec): FeedSession {
         prompt: null,
         issue: null,
         agentSessionId: null,
+        ...(spec.exit !== undefined ? { exit: spec.exit } : {}),
         lifecycle: {
           session: {
             state: spec.state ?? "working",
@@ -87,6 +108,7 @@ export function feedSession(spec: SessionSpec): FeedSession {
         agentError: spec.agentError ?? null,
         info: spec.summary === undefined ? null : { summary: spec.summary, tokens: null, costUsd: null, transcript: null },
         pid: null,
+        dialog: null,
       },
       enrichment: spec.enrichment ?? (activity === null ? { kind: "stored" } : { kind: "enriched", at: T0 }),
     },

@@ -5,4 +5,4 @@ export { FrameQueue, animationFrameScheduler, type FrameScheduler } from "./fram
 export type { SessionEntry } from "./entry";
 export { sessionKey } from "./keys";
 export type { CiState, PrCheck, PrDetails, PrDisplay, ReviewDecision } from "./pr";
-export { ALL_DISPLAY_STATUSES, resolveState, type ResolvedState, type StateGlyph, type StateTone } from "./state";
+export { ALL_SHOWN_STATES, stateLook, type StateGlyph, type StateLook, type StateTone } from "./state";

@@ -1,26 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AttentionLevel, DisplayStatus } from "../../ipc/bindings";
 import { feedSession } from "./fixtures";
-import { groupOf, insertSorted, removeSorted, sortGroup, sortKeyFor } from "./order";
-
-describe("groupOf", () => {
-  it("groups by attention and splits stopped from done", () => {
-    const table: [AttentionLevel, DisplayStatus, string][] = [
-      ["respond", "needs_input", "respond"],
-      ["merge", "mergeable", "merge"],
-      ["review", "ci_failed", "review"],
-      ["pending", "review_pending", "pending"],
-      ["working", "working", "working"],
-      ["done", "stopped", "stopped"],
-      ["done", "killed", "done"],
-      ["done", "merged", "done"],
-      ["respond", "errored", "respond"],
-    ];
-    for (const [attention, status, group] of table) {
-      expect(groupOf(attention, status), `${attention}/${status}`).toBe(group);
-    }
-  });
-});
+import { insertSorted, removeSorted, sortGroup, sortKeyFor } from "./order";
 
 describe("sortKeyFor", () => {
   const record = feedSession({

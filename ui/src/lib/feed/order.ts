@@ -2,14 +2,10 @@
 // sort key taken when the session enters the group and kept while it stays, so nothing a session
 // does inside its group (activity, a new transition, a new summary) moves its row.
 
-import type { AttentionLevel, DisplayStatus, SessionRecord } from "../../ipc/bindings";
+import type { SessionRecord } from "../../ipc/bindings";
 import type { GroupKey } from "../groups";
 
-/** The attention level decides the group; Stopped is Done's restorable part, split off because Restore is an action. */
-export function groupOf(attention: AttentionLevel, status: DisplayStatus): GroupKey {
-  if (attention === "done") return status === "stopped" ? "stopped" : "done";
-  return attention;
-}
+// The group itself is the engine's (`resolved.group`, SPEC A2a): this file only orders inside it.
 
 /** Unparseable or absent times sort as the epoch rather than poisoning comparisons with NaN. */
 function timeOf(iso: string | null): number {

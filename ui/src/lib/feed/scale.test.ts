@@ -4,7 +4,6 @@
 import { describe, expect, it } from "vitest";
 import type { FeedSession } from "../../ipc/bindings";
 import { feedSession, patch, snapshot, type SessionSpec } from "./fixtures";
-import { groupOf } from "./order";
 import { FeedStore } from "./store";
 
 const SESSIONS = 10_000;
@@ -75,7 +74,7 @@ describe("feed store at scale", () => {
         const prev = latest.get(`p${i % 7}/s-${i}`) as FeedSession;
         const shape = rnd() < 0.5 ? SHAPES.find((s) => s.status === prev.status && s.attention === prev.attention) : pick(SHAPES);
         const next = make(i, shape ?? pick(SHAPES), `patch ${seq}`);
-        if (groupOf(prev.attention, prev.status) !== groupOf(next.attention, next.status)) moved.add(keyOf(next));
+        if (prev.resolved.group !== next.resolved.group) moved.add(keyOf(next));
         batch.set(keyOf(next), next);
       }
       for (const [k, s] of batch) latest.set(k, s);
@@ -94,7 +93,7 @@ describe("feed store at scale", () => {
       expect(entry.record, `${key}: record is the last one sent`).toEqual(sent.view.record);
       expect(entry.live, `${key}: live fields are the last ones sent`).toEqual(sent.view.live);
       expect([entry.status, entry.attention], `${key}: status and attention`).toEqual([sent.status, sent.attention]);
-      expect(entry.group, `${key}: group follows attention`).toBe(groupOf(sent.attention, sent.status));
+      expect(entry.group, `${key}: group is the engine's`).toBe(sent.resolved.group);
       if (!moved.has(key)) expect(entry.sortKey, `${key} never left its group, so keeps its place`).toBe(firstSortKey.get(key));
     }
     for (const [group, ids] of Object.entries(store.groups)) {

@@ -12,7 +12,7 @@ import { emptyCounts, GROUPS, type GroupCounts, type GroupKey } from "../groups"
 import { createEntry, updateEntry, type SessionEntry } from "./entry";
 import { jsonEqual } from "./json";
 import { keyOfSession } from "./keys";
-import { groupOf, insertSorted, removeSorted, sortGroup, sortKeyFor } from "./order";
+import { insertSorted, removeSorted, sortGroup, sortKeyFor } from "./order";
 import { applyPrDetails, type PrDetails } from "./pr";
 
 /** connecting: no snapshot yet; live: applying patches; resyncing: waiting for a snapshot. */
@@ -110,6 +110,16 @@ export class FeedStore {
     return counts;
   }
 
+  /**
+   * Sessions not ended (SPEC A3), as the engine resolved them: what quitting would stop. Not a sum
+   * of groups, since a crashed session needs you but has nothing left to stop.
+   */
+  liveCount(): number {
+    let n = 0;
+    for (const entry of this.#sessions.values()) if (!entry.resolved.ended) n += 1;
+    return n;
+  }
+
   /** Calls `listener` after every batch that changed something; returns the unsubscribe. */
   subscribe(listener: (change: FeedChange) => void): () => void {
     this.#listeners.add(listener);
@@ -191,7 +201,7 @@ export class FeedStore {
 
   /** Moves an entry whose attention or status changed group; its place inside a group never moves. */
   #regroup(entry: SessionEntry, now: number, change: MutableChange): void {
-    const group = groupOf(entry.attention, entry.status);
+    const group = entry.resolved.group;
     if (group === entry.group) return;
     removeSorted(this.#groups[entry.group], entry.key, entry.sortKey, this.#sortKeyOf);
     change.groups.add(entry.group);
@@ -226,7 +236,7 @@ export class FeedStore {
       } else {
         if (!updateEntry(entry, session)) continue;
         change.sessions.add(key);
-        const group = groupOf(entry.attention, entry.status);
+        const group = entry.resolved.group;
         if (group === entry.group) continue;
         left.add(entry.group);
         entry.group = group;

@@ -13,7 +13,7 @@ import {
 } from "../../ipc";
 import type { LiveFeed } from "../feed/live.svelte";
 import { sessionKey } from "../feed/keys";
-import { liveCount, QuitFlow, type QuitState } from "./quit";
+import { QuitFlow, type QuitState } from "./quit";
 import { closedState, RestoreFlow, type RestoreState } from "./restore";
 import { Toaster, type ToastState } from "./toast";
 
@@ -43,7 +43,8 @@ export class FleetSheets {
     this.quitFlow = new QuitFlow(this.quit, {
       quit: quitApp,
       cancel: cancelQuit,
-      live: () => liveCount(live.counts),
+      // The engine decides what is live (SPEC A3); a crashed session needs you but runs nothing.
+      live: () => live.store.liveCount(),
       storage: browserStorage(),
       notice,
     });

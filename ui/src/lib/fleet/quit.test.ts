@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { emptyCounts } from "../groups";
 import {
   confirmText,
   DONT_ASK_KEY,
   dontAsk,
-  liveCount,
   QuitFlow,
   quittingText,
   type QuitDeps,
@@ -45,14 +43,6 @@ function setup(over: Partial<Omit<QuitDeps, "live">> & { live?: number } = {}) {
   const flow = new QuitFlow(state, deps);
   return { state, flow, calls, notices, data, setLive: (n: number) => (live = n) };
 }
-
-describe("liveCount", () => {
-  it("counts every group an agent may still run in, not stopped or done", () => {
-    const counts = { ...emptyCounts(), respond: 1, merge: 2, review: 3, pending: 4, working: 5, stopped: 6, done: 7 };
-    expect(liveCount(counts)).toBe(15);
-    expect(liveCount({ ...emptyCounts(), stopped: 9, done: 9 })).toBe(0);
-  });
-});
 
 describe("texts", () => {
   it("says how many run and that their work is kept", () => {

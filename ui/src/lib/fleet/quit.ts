@@ -5,7 +5,6 @@
 // calls and the storage are injected, and the view lives in the holder the caller gives (a
 // `$state` object in the app, a plain object in tests), always replaced whole.
 
-import type { GroupCounts } from "../groups";
 import { plural } from "../format";
 
 /** Where "Don't ask again" is remembered. */
@@ -35,11 +34,6 @@ export interface QuitDeps {
   storage: QuitStorage;
   /** Something went wrong after the sheet closed: the caller shows it (a toast). */
   notice?: (text: string) => void;
-}
-
-/** Sessions an agent may still be running in: every group but stopped and done. */
-export function liveCount(counts: GroupCounts): number {
-  return counts.respond + counts.merge + counts.review + counts.pending + counts.working;
 }
 
 /** Whether the user asked never to be asked; a storage that throws (private mode) means "ask". */

@@ -58,6 +58,12 @@ describe("commandFor", () => {
     expect(commandFor(press("J", { shift: true })), "Shift+J is for extending a selection later").toBeNull();
     expect(commandFor(press("j", { alt: true }))).toBeNull();
   });
+
+  it("stops the selected session on Shift+S (SPEC F5a), and only with Shift", () => {
+    expect(commandFor(press("S", { shift: true }))).toEqual({ kind: "stop" });
+    expect(commandFor(press("s")), "plain s is not a stop").toBeNull();
+    expect(commandFor(press("S", { shift: true, typing: true })), "typing keeps its keys").toBeNull();
+  });
 });
 
 describe("moveSelection", () => {

@@ -16,7 +16,9 @@ export type Command =
   /** `t`: open the terminal and focus it, or close it. */
   | { kind: "terminal" }
   /** Mod+Backquote: the focus goes from the list to the terminal and back. */
-  | { kind: "terminal-focus" };
+  | { kind: "terminal-focus" }
+  /** Shift+S: stop the selected session for a later restore (SPEC F5a). */
+  | { kind: "stop" };
 
 export interface KeyPress {
   key: string;
@@ -59,6 +61,7 @@ export function commandFor(press: KeyPress, afterG = false): Command | null {
     const group = JUMP_KEYS[key];
     return group ? { kind: "jump", group } : null;
   }
+  if (press.shift && key === "s") return { kind: "stop" };
   if (press.shift && key !== "Enter") return null;
   switch (key) {
     case "j":

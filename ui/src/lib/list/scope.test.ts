@@ -23,13 +23,20 @@ describe("scope", () => {
   });
 
   it("tallies respond, live and total per project", () => {
+    const live = { resolved: { ended: false } };
+    const ended = { resolved: { ended: true } };
     const tallies = tallyProjects([
-      { key: "api/1", group: "respond" },
-      { key: "api/2", group: "working" },
-      { key: "api/3", group: "done" },
-      { key: "web/1", group: "stopped" },
+      { key: "api/1", group: "respond", ...live },
+      { key: "api/2", group: "working", ...live },
+      { key: "api/3", group: "done", ...ended },
+      { key: "web/1", group: "stopped", ...ended },
+      { key: "web/2", group: "respond", ...ended },
     ]);
     expect(tallies.get("api"), "api: one needs you, two live, three in all").toEqual({ respond: 1, live: 2, total: 3 });
-    expect(tallies.get("web"), "stopped sessions are not live").toEqual({ respond: 0, live: 0, total: 1 });
+    expect(tallies.get("web"), "stopped and crashed sessions are not live; a crash needs you").toEqual({
+      respond: 1,
+      live: 0,
+      total: 2,
+    });
   });
 });

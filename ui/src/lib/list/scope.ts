@@ -40,7 +40,10 @@ export interface ProjectTally {
   total: number;
 }
 
-export function tallyProjects(entries: Iterable<Pick<SessionEntry, "key" | "group">>): Map<string, ProjectTally> {
+/** Per-project counts from what the engine resolved: a crash needs you but is not live (SPEC A2a). */
+export function tallyProjects(
+  entries: Iterable<Pick<SessionEntry, "key" | "group"> & { resolved: Pick<SessionEntry["resolved"], "ended"> }>,
+): Map<string, ProjectTally> {
   const tallies = new Map<string, ProjectTally>();
   for (const entry of entries) {
     const project = projectOfKey(entry.key);
@@ -51,7 +54,7 @@ export function tallyProjects(entries: Iterable<Pick<SessionEntry, "key" | "grou
     }
     tally.total++;
     if (entry.group === "respond") tally.respond++;
-    if (entry.group !== "stopped" && entry.group !== "done") tally.live++;
+    if (!entry.resolved.ended) tally.live++;
   }
   return tallies;
 }

@@ -63,6 +63,7 @@ const STEP_LABELS: Record<SpawnStep, string> = {
   prompt_file: "prompt",
   runtime: "starting agent",
   record: "saving record",
+  confirm: "confirming the agent runs",
 };
 
 /** A step as people read it; unknown steps (a newer backend) pass through. */

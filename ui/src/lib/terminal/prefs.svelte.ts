@@ -2,7 +2,6 @@
 // by the detail panel (which lays the terminal out) and the keyboard (`t`, Mod+Backquote). Open,
 // font size and splitter share are remembered across runs; maximised and read-only are for now.
 
-import type { SessionRecord } from "../../ipc/bindings";
 import {
   clampFontSize,
   defaultOpen,
@@ -14,6 +13,7 @@ import {
   SHARE_KEY,
   write,
   type SettingsStorage,
+  type TerminalSubject,
 } from "./settings";
 import { clampShare } from "./split";
 
@@ -55,13 +55,13 @@ export class TerminalPrefs {
   }
 
   /** Whether the terminal would be open for this session, were the panel to show it now. */
-  isOpen(record: Pick<SessionRecord, "runtime" | "lifecycle">): boolean {
-    return this.chosenOpen ?? defaultOpen(record);
+  isOpen(session: TerminalSubject): boolean {
+    return this.chosenOpen ?? defaultOpen(session);
   }
 
   /** The panel shows this session now: its default applies until the user chooses. */
-  show(record: Pick<SessionRecord, "runtime" | "lifecycle">): void {
-    this.shownDefault = defaultOpen(record);
+  show(session: TerminalSubject): void {
+    this.shownDefault = defaultOpen(session);
   }
 
   setOpen(open: boolean): void {
@@ -82,8 +82,8 @@ export class TerminalPrefs {
   }
 
   /** Opens the terminal, if closed, and asks for the focus. */
-  reveal(record: Pick<SessionRecord, "runtime" | "lifecycle">): void {
-    if (!this.isOpen(record)) this.setOpen(true);
+  reveal(session: TerminalSubject): void {
+    if (!this.isOpen(session)) this.setOpen(true);
     this.focusWanted = true;
   }
 

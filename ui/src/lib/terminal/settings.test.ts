@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { FeedSession } from "../../ipc/bindings";
 import { feedSession } from "../feed/fixtures";
 import { TerminalPrefs } from "./prefs.svelte";
 import {
@@ -33,9 +34,13 @@ const throwing = {
   },
 };
 
-const live = feedSession({ id: "w1" }).view.record;
-const ended = feedSession({ id: "d1", state: "terminated", reason: "manually_killed", runtime: "missing" }).view.record;
-const process = { ...live, runtime: "process" as const };
+/** A session as the terminal sees it: its record and what the engine resolved. */
+const subject = (s: FeedSession) => ({ record: s.view.record, resolved: s.resolved });
+const live = subject(feedSession({ id: "w1" }));
+const ended = subject(
+  feedSession({ id: "d1", state: "terminated", reason: "manually_killed", runtime: "missing", attention: "done" }),
+);
+const process = { ...live, record: { ...live.record, runtime: "process" as const } };
 
 describe("font size", () => {
   it("clamps to 9–24 whole pixels, default 13", () => {

@@ -2,8 +2,7 @@
 // terminal is open, each in localStorage under its own key. Reading is forgiving: a missing,
 // garbled or out-of-range value, or a storage that throws (private mode), gives the default.
 
-import type { SessionRecord } from "../../ipc/bindings";
-import { isTerminal } from "../detail/facts";
+import type { Resolved, SessionRecord } from "../../ipc/bindings";
 import { clampShare, SHARE_DEFAULT } from "./split";
 
 export const FONT_MIN = 9;
@@ -60,7 +59,13 @@ export function readOpen(storage: SettingsStorage): boolean | null {
   return text === "1" ? true : text === "0" ? false : null;
 }
 
+/** A session as the terminal sees it: how it runs, and whether the engine says it ended. */
+export interface TerminalSubject {
+  record: Pick<SessionRecord, "runtime" | "lifecycle">;
+  resolved: Pick<Resolved, "ended" | "restorable">;
+}
+
 /** Until the user chooses, the terminal is open for a session with a live tmux session to show. */
-export function defaultOpen(record: Pick<SessionRecord, "runtime" | "lifecycle">): boolean {
-  return record.runtime === "tmux" && !isTerminal(record.lifecycle);
+export function defaultOpen(session: TerminalSubject): boolean {
+  return session.record.runtime === "tmux" && !session.resolved.ended;
 }

@@ -2,8 +2,9 @@
 // happened and why, when, where the PR stands and what the agent was last seen doing, in words;
 // a session running as a plain process says it has no terminal at all.
 
-import type { LiveFields, SessionReason, SessionRecord, RuntimeReason } from "../../ipc/bindings";
-import { isTerminal, primaryAction, words } from "../detail/facts";
+import type { LiveFields, Resolved, SessionReason, SessionRecord, RuntimeReason } from "../../ipc/bindings";
+import { words } from "../detail/facts";
+import type { TerminalSubject } from "./settings";
 import type { TerminalState } from "./status";
 
 export interface EndedSummary {
@@ -29,8 +30,8 @@ const SESSION_REASONS: Partial<Record<SessionReason, string>> = {
   stopped_for_restore: "stopped, can be restored",
   pr_merged: "its PR was merged",
   auto_cleanup: "cleaned up automatically",
-  runtime_lost: "its runtime disappeared",
-  agent_process_exited: "the agent's process exited",
+  runtime_lost: "exited unexpectedly: its runtime disappeared",
+  agent_process_exited: "exited unexpectedly: the agent's process exited",
   probe_failure: "the probes kept failing",
   error_in_process: "the agent hit an error",
   research_complete: "the research is complete",
@@ -45,8 +46,10 @@ const RUNTIME_REASONS: Partial<Record<RuntimeReason, string>> = {
   auto_cleanup: "runtime cleaned up",
 };
 
-function title(record: SessionRecord, status: TerminalState): string {
+function title(record: SessionRecord, status: TerminalState, crashed: boolean): string {
   if (record.runtime === "process") return "No terminal";
+  // The engine's word for an end nobody asked for (SPEC A2a).
+  if (crashed) return "Exited unexpectedly";
   const lc = record.lifecycle;
   if (lc.session.state === "done") return "Session done";
   if (lc.session.state === "terminated") return "Session terminated";
@@ -56,7 +59,7 @@ function title(record: SessionRecord, status: TerminalState): string {
   return status.state === "ended" ? "Terminal ended" : "Session ended";
 }
 
-function what(record: SessionRecord, status: TerminalState): string {
+function what(record: SessionRecord, status: TerminalState, ended: boolean): string {
   const lc = record.lifecycle;
   if (record.runtime === "process") {
     return `This session runs as a plain process, with no terminal to show · ${words(lc.session.state)}`;
@@ -64,7 +67,7 @@ function what(record: SessionRecord, status: TerminalState): string {
   const parts: string[] = [];
   // The viewer's own word when the record has not caught up with it yet: the session's reason
   // ("task in progress") would contradict it.
-  if (status.state === "ended" && !isTerminal(lc)) parts.push(status.reason || "the terminal ended");
+  if (status.state === "ended" && !ended) parts.push(status.reason || "the terminal ended");
   else parts.push(SESSION_REASONS[lc.session.reason] ?? words(lc.session.reason));
   const runtime = RUNTIME_REASONS[lc.runtime.reason];
   if (runtime) parts.push(runtime);
@@ -81,19 +84,20 @@ function prLine(record: SessionRecord): string {
 
 export function endedSummary(
   record: SessionRecord,
+  resolved: Pick<Resolved, "ended" | "restorable" | "state">,
   live: Pick<LiveFields, "activityDetail" | "lastActivityAt" | "info">,
   status: TerminalState,
 ): EndedSummary {
   const session = record.lifecycle.session;
-  const ended = isTerminal(record.lifecycle) || status.state === "ended";
+  const ended = resolved.ended || status.state === "ended";
   return {
-    title: title(record, status),
-    what: what(record, status),
+    title: title(record, status, resolved.state === "crashed"),
+    what: what(record, status, resolved.ended),
     at: ended ? (session.terminatedAt ?? session.lastTransitionAt ?? null) : null,
     pr: prLine(record),
     activity: live.activityDetail || live.info?.summary || null,
     activityAt: live.lastActivityAt,
-    restorable: primaryAction(record) === "restore",
+    restorable: resolved.restorable,
   };
 }
 
@@ -102,6 +106,6 @@ export function endedSummary(
  * terminal, and an ended session has nothing left to attach to (the viewer's own "ended" is
  * shown over the output it already drew; see TerminalPane).
  */
-export function showsSummaryOnly(record: Pick<SessionRecord, "runtime" | "lifecycle">): boolean {
-  return record.runtime === "process" || isTerminal(record.lifecycle);
+export function showsSummaryOnly(session: TerminalSubject): boolean {
+  return session.record.runtime === "process" || session.resolved.ended;
 }

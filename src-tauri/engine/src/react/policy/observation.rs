@@ -2,8 +2,9 @@
 //! about them needs. Built from a [`SessionView`], or by hand (tests, callers without views).
 
 use crate::manager::{Enrichment, SessionKey, SessionView};
-use crate::react::{Signal, signals_of};
-use crate::session::{Activity, DisplayStatus, display_status, is_terminal};
+use crate::react::Signal;
+use crate::react::signals::signals_resolved;
+use crate::session::{AttentionLevel, is_terminal};
 
 /// One session as observed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,11 +56,15 @@ impl Observation {
         });
         // Terminal sessions are never probed, so a disk-only view of one is all there will be.
         let settled = !matches!(view.enrichment, Enrichment::Stored) || is_terminal(&record.lifecycle);
+        let resolved = view.resolve();
         Self {
             key: view.key(),
             name: record.id.to_string(),
-            signals: signals_of(view),
-            detail: needs_you_detail(view),
+            signals: signals_resolved(view, &resolved),
+            // Why it needs its human, in the resolver's words: the agent's own ("waiting for
+            // permission to run `rm -rf target`") when a probe has them, else the cause. The words
+            // let the user decide from the notification alone.
+            detail: (resolved.attention == AttentionLevel::Respond).then_some(resolved.reason),
             pr,
             settled,
         }
@@ -88,24 +93,4 @@ impl Observation {
         self.settled = false;
         self
     }
-}
-
-/// Why the session needs its human: the agent's own words when a probe has them, else the cause
-/// the status or activity shows. The words matter more than the cause: "waiting for permission
-/// to run `rm -rf target`" lets the user decide from the notification alone.
-fn needs_you_detail(view: &SessionView) -> Option<String> {
-    let live = &view.live;
-    if let Some(text) = live.activity_detail.as_ref().or(live.agent_error.as_ref()) {
-        return Some(text.clone());
-    }
-    let cause = match (display_status(&view.record.lifecycle), live.activity) {
-        (_, Some(Activity::Exited)) => "its agent exited",
-        (DisplayStatus::Errored, _) => "it stopped with an error",
-        (DisplayStatus::Stuck, _) => "it has made no progress for a while",
-        (_, Some(Activity::Blocked)) => "its agent is blocked",
-        (DisplayStatus::NeedsInput, _) | (_, Some(Activity::WaitingInput)) => "waiting for your input",
-        (DisplayStatus::Detecting, _) => "its state is unclear; take a look",
-        _ => return None,
-    };
-    Some(cause.to_owned())
 }

@@ -1,7 +1,8 @@
 //! Grove's tmux server killed mid-run (SPEC D1, D10, D11, F4, G4): with real git worktrees, real
-//! tmux on the home's own socket and the live probes. The dashboard shows every session as killed
-//! (tmux answering "no server" is positive evidence), records and worktrees with their uncommitted
-//! work stay, no agent process outlives its server, and restore brings every session back.
+//! tmux on the home's own socket and the live probes. The dashboard shows every session as crashed
+//! (tmux answering "no server" is positive evidence; nobody asked for the end, so SPEC A2a makes it
+//! crashed, not killed), records and worktrees with their uncommitted work stay, no agent process
+//! outlives its server, and restore brings every session back.
 
 use std::process::Command;
 use std::time::{Duration, Instant as StdInstant};
@@ -24,7 +25,7 @@ fn screen(socket: &str, id: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killing_the_tmux_server_mid_run_shows_sessions_killed_keeps_their_work_and_restore_brings_them_back() {
+async fn killing_the_tmux_server_mid_run_shows_sessions_crashed_keeps_their_work_and_restore_brings_them_back() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
     git_repo(&root.join("repo"));
@@ -76,8 +77,8 @@ async fn killing_the_tmux_server_mid_run_shows_sessions_killed_keeps_their_work_
     let out = Command::new("tmux").args(["-L", &socket, "kill-server"]).output().expect("run tmux kill-server");
     assert!(out.status.success(), "kill-server: {}", String::from_utf8_lossy(&out.stderr));
     let killed_at = StdInstant::now();
-    let killed = |m: &super::support::Model| ids.iter().all(|id| m.status("api", id) == Some(DisplayStatus::Killed));
-    viewer.until("every session shown killed", WAIT, killed).await;
+    let crashed = |m: &super::support::Model| ids.iter().all(|id| m.status("api", id) == Some(DisplayStatus::Crashed));
+    viewer.until("every session shown crashed (SPEC A2a)", WAIT, crashed).await;
     let noticed = killed_at.elapsed();
 
     for (id, pid) in ids.iter().zip(&pids) {
@@ -116,5 +117,5 @@ async fn killing_the_tmux_server_mid_run_shows_sessions_killed_keeps_their_work_
             "restore reuses the worktree with its work"
         );
     }
-    println!("faults: tmux server killed: 3 sessions shown killed in {noticed:?}; restored and shown in {restored:?}");
+    println!("faults: tmux server killed: 3 sessions shown crashed in {noticed:?}; restored and shown in {restored:?}");
 }

@@ -7,8 +7,8 @@ use grove_engine::manager::{Enrichment, LiveFields, SessionView};
 use grove_engine::react::Signal;
 use grove_engine::react::policy::{Observation, PrFacts};
 use grove_engine::session::{
-    Activity, CiState, FailedCheck, Lifecycle, Mergeability, PrInfo, PrReason, PrState, RECORD_VERSION, ReviewDecision,
-    RuntimeKind, SessionKind, SessionReason, SessionRecord, SessionState,
+    Activity, AgentExit, CiState, FailedCheck, Lifecycle, Mergeability, PrInfo, PrReason, PrState, RECORD_VERSION,
+    ReviewDecision, RuntimeKind, RuntimeReason, RuntimeState, SessionKind, SessionReason, SessionRecord, SessionState,
 };
 
 use super::support::{Driver, project};
@@ -98,7 +98,7 @@ fn without_the_agents_words_the_cause_is_named() {
         (view(SessionState::Stuck, None), "it has made no progress for a while"),
         (view(SessionState::NeedsInput, None), "waiting for your input"),
         (view(SessionState::Working, Some(Activity::WaitingInput)), "waiting for your input"),
-        (view(SessionState::Working, Some(Activity::Exited)), "its agent exited"),
+        (view(SessionState::Working, Some(Activity::Exited)), "exited unexpectedly"),
         (view(SessionState::Working, Some(Activity::Blocked)), "its agent is blocked"),
     ];
     for (v, body) in cases {
@@ -143,4 +143,39 @@ fn a_disk_only_view_is_settled_only_when_the_session_has_ended() {
     let probed = SessionView { enrichment: failed, ..view(SessionState::Working, None) };
     assert!(Observation::of(&probed).settled, "a failed probe answered too");
     assert_eq!(Observation::of(&probed).name, "api-7", "titles use the id, as the sidebar does");
+}
+
+/// `v` ended as `reason` says, its runtime gone, read from disk (terminal sessions are not probed).
+fn ended(mut v: SessionView, reason: SessionReason, runtime: RuntimeReason) -> SessionView {
+    v.record.lifecycle.session.state = SessionState::Terminated;
+    v.record.lifecycle.session.reason = reason;
+    v.record.lifecycle.runtime.state = RuntimeState::Exited;
+    v.record.lifecycle.runtime.reason = runtime;
+    v.live = LiveFields::default();
+    v.enrichment = Enrichment::Stored;
+    v
+}
+
+/// SPEC A2a, H2: an agent that died without Grove ending it enters `respond` and notifies, saying
+/// how it ended; a session someone killed is done and notifies nobody. Before the resolver, both
+/// were filed under Done as killed and neither notified.
+#[test]
+fn a_crash_notifies_and_a_kill_does_not() {
+    let working = || view(SessionState::Working, Some(Activity::Active));
+    let mut crashed = ended(working(), SessionReason::RuntimeLost, RuntimeReason::TmuxMissing);
+    crashed.record.exit =
+        Some(AgentExit { status: Some(1), signal: None, last_lines: vec!["Error: API key revoked".into()], at: at() });
+    assert_eq!(Observation::of(&crashed).signals, [Signal::NeedsYou], "a crash needs its human");
+    let expected = ("api-7 needs you".to_owned(), "exited unexpectedly (exit 1): Error: API key revoked".to_owned());
+    assert_eq!(notified(&crashed), expected);
+    let exited = ended(working(), SessionReason::AgentProcessExited, RuntimeReason::ProcessMissing);
+    assert_eq!(notified(&exited).1, "exited unexpectedly", "the agent process exiting on its own is a crash too");
+
+    let killed = ended(working(), SessionReason::ManuallyKilled, RuntimeReason::ManualKillRequested);
+    assert!(Observation::of(&killed).signals.is_empty(), "a kill someone asked for is not news");
+    let mut d = Driver::started_with(vec![Observation::of(&working())]);
+    d.observe(vec![Observation::of(&killed)]);
+    assert!(d.flush().is_empty(), "killing a session must not notify");
+    let stopped = ended(working(), SessionReason::StoppedForRestore, RuntimeReason::StoppedForRestore);
+    assert!(Observation::of(&stopped).signals.is_empty(), "a stop is not news either");
 }

@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { rowMenuItems } from "./menu";
+
+describe("rowMenuItems", () => {
+  it("offers Stop on a live session, with its key (SPEC F5a)", () => {
+    expect(rowMenuItems({ ended: false, restorable: false })).toEqual([
+      { action: "stop", label: "Stop", hint: "Shift+S" },
+    ]);
+  });
+  it("offers Restore on a crashed or stopped one, and no Stop: it has ended", () => {
+    expect(rowMenuItems({ ended: true, restorable: true }).map((i) => i.action)).toEqual(["restore"]);
+  });
+  it("offers nothing on a session merged and cleaned up", () => {
+    expect(rowMenuItems({ ended: true, restorable: false })).toEqual([]);
+  });
+});

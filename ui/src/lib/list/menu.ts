@@ -1,0 +1,21 @@
+// The row menu (UI §1.4 actions, §1.6 "⋯"): what can be done to a session from the list, read
+// from what the engine resolved (SPEC A2a) so the menu offers exactly what the detail panel does.
+
+import type { Resolved } from "../../ipc/bindings";
+
+export type RowAction = "stop" | "restore";
+
+export interface RowMenuItem {
+  action: RowAction;
+  label: string;
+  /** The key that does the same from the list, shown beside the label. */
+  hint: string | null;
+}
+
+/** Stop for a live session (F5a, restorable); Restore for one the engine says can come back. */
+export function rowMenuItems(resolved: Pick<Resolved, "ended" | "restorable">): RowMenuItem[] {
+  const items: RowMenuItem[] = [];
+  if (resolved.restorable) items.push({ action: "restore", label: "Restore", hint: null });
+  if (!resolved.ended) items.push({ action: "stop", label: "Stop", hint: "Shift+S" });
+  return items;
+}
