@@ -28,8 +28,16 @@ fn aider_session_life() {
 
 fn session_life(agent: Agent) {
     let w = World::new(agent);
-    let id = w.spawn(&agent.asking_prompt("first"));
-    w.asking_turn(&id, "first");
+    // The model takes 3 s over each answer of this turn, so the agent is seen working.
+    let id = w.spawn(&format!("{} DELAY:3000", agent.asking_prompt("first")));
+    if agent == Agent::Aider {
+        // Aider makes no model request after the answer: it only writes the file and commits.
+        w.asking_turn(&id, "first");
+    } else {
+        w.ask_and_answer(&id, "first");
+        w.wait_for(&id, "working while the model finishes the turn", Shown::working);
+        w.wait_for(&id, "ready after the first turn", Shown::ready);
+    }
     let agent_session = agent_session_id(&w, &id);
 
     let body = w.plain_turn(&id, "FOLLOWUP-one: anything else?");
@@ -41,6 +49,8 @@ fn session_life(agent: Agent) {
     w.kill_agent(&id);
     w.wait_for(&id, "Grove noticing the agent is gone", |s| s.activity() == "exited" || s.status() == "crashed");
     w.grove_ok(&["restore", &id]);
+    // A user types once Grove shows the agent back at its prompt.
+    w.wait_for(&id, "ready after restore", Shown::ready);
     assert_eq!(agent_session_id(&w, &id), agent_session, "restore resumed another conversation of {agent:?}");
     let body = w.plain_turn(&id, "FOLLOWUP-two: still there?");
     assert!(body.contains("made-first.txt"), "after restore the agent replayed no earlier turn: a new conversation");
@@ -49,12 +59,14 @@ fn session_life(agent: Agent) {
     w.grove_ok(&["stop", "--session", &id]);
     w.wait_for(&id, "status stopped after `grove stop --session`", |s| s.status() == "stopped");
     w.grove_ok(&["restore", &id]);
+    w.wait_for(&id, "ready after `grove stop --session` and restore", Shown::ready);
     w.plain_turn(&id, "FOLLOWUP-three: back again?");
 
     // The whole fleet stopped and started again.
     w.grove_ok(&["stop"]);
     w.wait_for(&id, "status stopped after `grove stop`", |s| s.status() == "stopped");
     w.grove_ok(&["start", "--restore", "yes"]);
+    w.wait_for(&id, "ready after `grove start`", Shown::ready);
     let body = w.plain_turn(&id, "FOLLOWUP-four: and now?");
     assert!(body.contains("made-first.txt"), "after `grove start` the agent replayed no earlier turn");
     assert_eq!(agent_session_id(&w, &id), agent_session, "`grove start` resumed another conversation");

@@ -31,11 +31,11 @@ fn latency(agent: Agent) {
     let turns = std::env::var("GROVE_AGENT_TURNS").ok().and_then(|t| t.parse().ok()).unwrap_or(TURNS);
     let w = World::new(agent);
     let id = w.spawn(&agent.asking_prompt("t0"));
-    let mut times = vec![w.asking_turn(&id, "t0")];
+    let mut times = vec![w.ask_and_answer(&id, "t0")];
     for turn in 1..turns {
         let tag = format!("t{turn}");
         w.send(&id, &agent.asking_prompt(&tag));
-        times.push(w.asking_turn(&id, &tag));
+        times.push(w.ask_and_answer(&id, &tag));
     }
     times.sort();
     println!(

@@ -111,7 +111,7 @@ impl<'a> EventStream<'a> {
     /// One event; `name` is the `event:` line, which OpenAI's chat stream does not use.
     pub fn event(&mut self, name: Option<&str>, data: &str) -> io::Result<()> {
         if let Some(name) = name {
-            write!(self.0, "event: {name}\n")?;
+            writeln!(self.0, "event: {name}")?;
         }
         write!(self.0, "data: {data}\n\n")?;
         self.0.flush()

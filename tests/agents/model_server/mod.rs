@@ -23,8 +23,6 @@ use script::{Ask, Reply};
 /// One request and its answer.
 #[derive(Debug, Clone)]
 pub struct Exchange {
-    /// `messages`, `responses`, `chat` or the path of anything else.
-    pub api: String,
     pub ask: Ask,
     pub reply: Option<Reply>,
     /// The request's body as sent: the whole conversation the agent replayed to the model.
@@ -134,7 +132,7 @@ fn serve(stream: TcpStream, shared: &Shared) {
     let _ = stream.shutdown(std::net::Shutdown::Both);
     if sent.is_ok() {
         let body = String::from_utf8_lossy(&request.body).into_owned();
-        record(shared, Exchange { api, ask, reply: Some(reply), body, finished: Instant::now() });
+        record(shared, Exchange { ask, reply: Some(reply), body, finished: Instant::now() });
     }
 }
 

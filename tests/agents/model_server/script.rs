@@ -46,15 +46,6 @@ pub enum Reply {
 }
 
 impl Reply {
-    /// A short description for the exchange log.
-    pub fn describe(&self) -> String {
-        match self {
-            Reply::Text(t) => format!("text {t:?}"),
-            Reply::Run { command } => format!("run {command:?}"),
-            Reply::CreateFile { path } => format!("create {path:?}"),
-        }
-    }
-
     /// The text an answer in Aider's whole-file format carries.
     pub fn as_chat_text(&self) -> String {
         match self {

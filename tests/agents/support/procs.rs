@@ -80,7 +80,8 @@ pub fn kill_all_of(dir: &Path) -> Result<(), String> {
             return Ok(());
         }
         if Instant::now() > deadline {
-            return Err(format!("processes of {} survived SIGKILL: {left:?}", dir.display()));
+            let names: Vec<String> = left.iter().map(|p| format!("{} ({})", p.pid, p.comm)).collect();
+            return Err(format!("processes of {} survived SIGKILL: {}", dir.display(), names.join(", ")));
         }
         left.iter().for_each(|p| kill(p.pid));
         std::thread::sleep(Duration::from_millis(50));

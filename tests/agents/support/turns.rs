@@ -31,6 +31,14 @@ impl World {
     /// you, answers yes, and waits for the file and for the agent to be ready. Returns the time
     /// from the model's asking reply being complete to Grove first saying "needs you".
     pub fn asking_turn(&self, id: &str, tag: &str) -> Duration {
+        let latency = self.ask_and_answer(id, tag);
+        self.wait_for(id, &format!("ready after creating {}", made_file(tag)), Shown::ready);
+        latency
+    }
+
+    /// Like `asking_turn`, but done once the file exists and Grove no longer says "needs you"
+    /// (the agent may still be finishing its turn): what the latency runs need between turns.
+    pub fn ask_and_answer(&self, id: &str, tag: &str) -> Duration {
         let file = made_file(tag);
         let (_, seen) = self.wait_for(id, &format!("\"needs you\" for the question about {file}"), Shown::needs_you);
         let asked = self
@@ -42,7 +50,7 @@ impl World {
         assert!(!path.exists(), "{file} exists before the user answered: the agent did not ask first");
         self.keys(id, self.agent.yes_keys());
         self.wait_until(id, &format!("the agent creating {file} once allowed"), || path.exists());
-        self.wait_for(id, &format!("ready after creating {file}"), Shown::ready);
+        self.wait_for(id, &format!("\"needs you\" gone once {file} was allowed"), |s| s.attention() != "respond");
         latency
     }
 
