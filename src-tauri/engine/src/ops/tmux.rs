@@ -16,6 +16,10 @@ use crate::ids::SessionId;
 /// starting on a loaded machine while still ending an operation stuck on a wedged server.
 pub const TMUX_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The pause between a paste and its Enter: longer than the gap Codex 0.171 still counts as one
+/// paste burst (tests/fixtures/agent-screens/README.md), short enough not to be noticed.
+const ENTER_AFTER_PASTE: Duration = Duration::from_millis(300);
+
 /// tmux's message for a target that does not exist.
 const NO_SESSION: &str = "can't find session";
 
@@ -111,6 +115,9 @@ impl Tmux {
             let _ = self.cmd().args(["delete-buffer", "-b", buffer]).output().await;
         }
         pasted?;
+        // Codex takes keys that arrive in one burst for a paste, and an Enter inside the burst as
+        // part of the text: the message would sit in its input unsent. Enter goes on its own.
+        tokio::time::sleep(ENTER_AFTER_PASTE).await;
         self.cmd().args(["send-keys", "-t", &target, "Enter"]).run().await.map(drop)
     }
 

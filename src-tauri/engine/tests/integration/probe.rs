@@ -4,6 +4,7 @@ mod agents;
 mod layer_rules;
 mod layers;
 mod long_transcripts;
+mod real_screens;
 pub(crate) mod support;
 mod tmux;
 mod tmux_failures;

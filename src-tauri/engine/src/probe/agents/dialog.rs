@@ -96,25 +96,78 @@ const KIND_WORDING: [(&str, &[(&str, DialogKind)]); 3] = [
 /// Cursor marks agents draw before the selected option of a menu.
 const CURSORS: [char; 4] = ['❯', '›', '>', '▶'];
 
-/// Only this many lines above the first option are searched for the title.
-const TITLE_SEARCH_LINES: usize = 12;
+/// Only this many lines above the first option are searched for the title: Claude's trust
+/// screen in a worktree puts its question 13 lines above the options.
+const TITLE_SEARCH_LINES: usize = 20;
 
-/// The dialog at the bottom of `agent`'s screen, if one is there. `bottom` is the bottom lines of
-/// the screen, top to bottom, already trimmed of trailing blanks.
-pub fn find_dialog(agent: &str, bottom: &[&str]) -> Option<Dialog> {
+/// The dialog at the bottom of `agent`'s screen, if one is there. `lines` is the screen, top to
+/// bottom, without trailing blank lines; its options must be in the lines from `bottom` on (a
+/// dialog answered long ago may still be in view above), its title may be higher up.
+pub fn find_dialog(agent: &str, lines: &[&str], bottom: usize) -> Option<Dialog> {
     if agent == "aider" {
-        return aider_question(bottom.last()?.trim());
+        return aider_question(lines.last()?.trim());
     }
     if !matches!(agent, "claude-code" | "codex") {
         return None;
     }
-    menu(agent, bottom)
+    menu(agent, lines, bottom)
 }
 
-/// A numbered menu with a cursor on one of its options.
-fn menu(agent: &str, bottom: &[&str]) -> Option<Dialog> {
+/// A menu with a cursor on one of its options: numbered (`❯ 1. Yes` / `  2. No`), or not
+/// (`❯ No, exit` / `  Yes, I trust this folder`, Claude's trust and post-turn questions).
+fn menu(agent: &str, lines: &[&str], bottom: usize) -> Option<Dialog> {
+    let tail = &lines[bottom.min(lines.len())..];
+    let (first, items) = numbered_menu(tail).or_else(|| cursor_menu(tail))?;
+    let first = bottom + first;
+    let above = &lines[first.saturating_sub(TITLE_SEARCH_LINES)..first];
+    // The question is the title: the nearest line above the options that asks one; else the
+    // nearest line of text (a command, a file name).
+    let texts: Vec<String> = above.iter().rev().map(|l| clean(l)).filter(|l| !l.is_empty() && !is_rule(l)).collect();
+    let title = texts.iter().find(|l| l.contains('?')).or(texts.first()).cloned().unwrap_or_default();
+    let context: String =
+        above.iter().chain(lines[first..].iter()).map(|l| l.to_lowercase()).collect::<Vec<_>>().join("\n");
+    let kind = kind_of(agent, &format!("{}\n{context}", title.to_lowercase()));
+    let cursor = items.iter().position(|i| i.cursor).unwrap_or(0);
+    let options = items
+        .iter()
+        .enumerate()
+        .map(|(at, item)| {
+            let (label, shortcut) = split_shortcut(item.text);
+            let keys = option_keys(agent, item.number, shortcut, at as isize - cursor as isize);
+            DialogOption { label, keys }
+        })
+        .collect();
+    Some(Dialog { kind, title, options })
+}
+
+/// The keys that choose an option, as each agent takes them (tests/fixtures/agent-screens):
+/// Claude chooses a numbered option at its digit; Codex at its letter in parentheses; a menu
+/// without numbers by moving the cursor `moves` lines (down when positive) and Enter.
+fn option_keys(agent: &str, number: Option<u32>, shortcut: Option<String>, moves: isize) -> Vec<String> {
+    match (agent, number, shortcut) {
+        ("claude-code", Some(n), _) => vec![n.to_string()],
+        (_, _, Some(key)) => vec![key],
+        _ => {
+            let step = if moves < 0 { "Up" } else { "Down" };
+            let mut keys = vec![step.to_owned(); moves.unsigned_abs()];
+            keys.push("Enter".to_owned());
+            keys
+        }
+    }
+}
+
+/// One option of a menu.
+#[derive(Debug, Clone, Copy)]
+struct Item<'a> {
+    cursor: bool,
+    number: Option<u32>,
+    text: &'a str,
+}
+
+/// The last run of numbered options (1, 2, 3, ... with blank or wrapped lines between them), with
+/// a cursor on one: the index of its first line and the options.
+fn numbered_menu<'a>(bottom: &[&'a str]) -> Option<(usize, Vec<Item<'a>>)> {
     let parsed: Vec<Option<(bool, u32, &str)>> = bottom.iter().map(|l| numbered(l)).collect();
-    // The menu is the last run of numbered lines (blank or wrapped lines may sit between them).
     let last = parsed.iter().rposition(Option::is_some)?;
     let mut first = last;
     let mut expected = parsed[last]?.1;
@@ -129,28 +182,47 @@ fn menu(agent: &str, bottom: &[&str]) -> Option<Dialog> {
             None => {}
         }
     }
-    let items: Vec<(bool, u32, &str)> = parsed[first..=last].iter().flatten().copied().collect();
-    if items.len() < 2 || !items.iter().any(|(cursor, ..)| *cursor) || items[0].1 != 1 {
+    let items: Vec<Item<'a>> = parsed[first..=last]
+        .iter()
+        .flatten()
+        .map(|&(cursor, n, text)| Item { cursor, number: Some(n), text })
+        .collect();
+    let valid = items.len() >= 2 && items.iter().any(|i| i.cursor) && items[0].number == Some(1);
+    valid.then_some((first, items))
+}
+
+/// The last line with a cursor mark and the lines right above and below it that start where the
+/// cursor line's text starts: an unnumbered menu. An input line with a cursor (Claude's `❯`,
+/// Codex's `›`) has no such neighbours, so it is not one.
+fn cursor_menu<'a>(bottom: &[&'a str]) -> Option<(usize, Vec<Item<'a>>)> {
+    let (at, indent) = bottom.iter().enumerate().rev().find_map(|(i, l)| {
+        let lead = l.chars().take_while(|c| c.is_whitespace()).count();
+        let rest: &str = l.trim_start();
+        let c = rest.chars().next()?;
+        (CURSORS.contains(&c) && rest[c.len_utf8()..].starts_with(' ') && rest.trim().chars().count() > 1)
+            .then_some((i, lead + 2))
+    })?;
+    let sibling = |l: &str| {
+        let lead = l.chars().take_while(|c| c.is_whitespace()).count();
+        lead == indent && !l.trim().is_empty() && !is_rule(l.trim())
+    };
+    let first = (0..at).rev().take_while(|&i| sibling(bottom[i])).last().unwrap_or(at);
+    let last = (at + 1..bottom.len()).take_while(|&i| sibling(bottom[i])).last().unwrap_or(at);
+    if first == last {
         return None;
     }
-    let above = &bottom[first.saturating_sub(TITLE_SEARCH_LINES)..first];
-    // The question is the title: the nearest line above the options that asks one; else the
-    // nearest line of text (a command, a file name).
-    let texts: Vec<String> = above.iter().rev().map(|l| clean(l)).filter(|l| !l.is_empty() && !is_rule(l)).collect();
-    let title = texts.iter().find(|l| l.contains('?')).or(texts.first()).cloned().unwrap_or_default();
-    let context: String =
-        above.iter().chain(bottom[first..].iter()).map(|l| l.to_lowercase()).collect::<Vec<_>>().join("\n");
-    let kind = kind_of(agent, &format!("{}\n{context}", title.to_lowercase()));
-    let options = items
-        .iter()
-        .map(|(_, n, text)| {
-            let (label, shortcut) = split_shortcut(text);
-            let mut keys = vec![n.to_string()];
-            keys.extend(shortcut);
-            DialogOption { label, keys }
+    let items = (first..=last)
+        .map(|i| {
+            let line = bottom[i].trim();
+            // The cursor line starts with its mark (one char), the others with their text.
+            let text = match line.chars().next() {
+                Some(mark) if i == at => line[mark.len_utf8()..].trim(),
+                _ => line,
+            };
+            Item { cursor: i == at, number: None, text }
         })
         .collect();
-    Some(Dialog { kind, title, options })
+    Some((first, items))
 }
 
 /// `❯ 1. Yes` / `  2. No (esc)` / `› 1. Yes, proceed (y)`: whether the cursor is on it, its
@@ -250,7 +322,7 @@ mod tests {
     #[test]
     fn claude_permission_menu_is_read_with_its_keys() {
         let screen = " Bash command\n   cargo test\n Do you want to proceed?\n ❯ 1. Yes\n   2. Yes, and don't ask again for this command\n   3. No, and tell Claude what to do differently (esc)\n";
-        let d = find_dialog("claude-code", &lines(screen)).expect("a dialog");
+        let d = find_dialog("claude-code", &lines(screen), 0).expect("a dialog");
         assert_eq!(d.kind, DialogKind::Permission);
         assert_eq!(d.title, "Do you want to proceed?");
         assert_eq!(
@@ -258,7 +330,7 @@ mod tests {
             [
                 ("Yes", vec!["1"]),
                 ("Yes, and don't ask again for this command", vec!["2"]),
-                ("No, and tell Claude what to do differently", vec!["3", "Esc"]),
+                ("No, and tell Claude what to do differently", vec!["3"]),
             ]
         );
     }
@@ -266,7 +338,7 @@ mod tests {
     #[test]
     fn a_question_from_the_model_is_titled_by_its_text() {
         let screen = "☐ Changelog\n\nShould I also note this in CHANGELOG.md?\n\n❯ 1. Yes\n     Add an entry\n  2. No\n  3. Type something.\n\nEnter to select · ↑/↓ to navigate · Esc to cancel";
-        let d = find_dialog("claude-code", &lines(screen)).expect("a dialog");
+        let d = find_dialog("claude-code", &lines(screen), 0).expect("a dialog");
         assert_eq!(d.kind, DialogKind::Question);
         assert_eq!(d.title, "Should I also note this in CHANGELOG.md?");
         assert_eq!(d.options.len(), 3, "{d:?}");
@@ -274,18 +346,18 @@ mod tests {
 
     #[test]
     fn aider_yes_no_prompt_is_a_dialog() {
-        let d = find_dialog("aider", &["hello.py", "Create new file? (Y)es/(N)o [Yes]:"]).expect("a dialog");
+        let d = find_dialog("aider", &["hello.py", "Create new file? (Y)es/(N)o [Yes]:"], 0).expect("a dialog");
         assert_eq!(d.kind, DialogKind::Permission);
         assert_eq!(d.title, "Create new file?");
         assert_eq!(labels(&d), [("Yes", vec!["y", "Enter"]), ("No", vec!["n", "Enter"])]);
-        let d = find_dialog("aider", &["Run shell command? (Y)es/(N)o/(D)on't ask again [Yes]:"]).unwrap();
+        let d = find_dialog("aider", &["Run shell command? (Y)es/(N)o/(D)on't ask again [Yes]:"], 0).unwrap();
         assert_eq!(d.options[2].label, "Don't ask again");
     }
 
     #[test]
     fn numbered_output_without_a_cursor_is_not_a_dialog() {
         let screen = "Plan:\n1. Read the code\n2. Fix the bug\n3. Run the tests\n\n❯ ";
-        assert_eq!(find_dialog("claude-code", &lines(screen)), None);
-        assert_eq!(find_dialog("shell", &lines(" ❯ 1. Yes\n   2. No\n")), None, "only agents with known menus");
+        assert_eq!(find_dialog("claude-code", &lines(screen), 0), None);
+        assert_eq!(find_dialog("shell", &lines(" ❯ 1. Yes\n   2. No\n"), 0), None, "only agents with known menus");
     }
 }

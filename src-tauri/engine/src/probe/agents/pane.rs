@@ -87,7 +87,7 @@ pub fn classify_pane(agent: &str, screen: &str) -> PaneVerdict {
     let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
     let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(0, |i| i + 1);
     let bottom = &lines[end.saturating_sub(PANE_LINES)..end];
-    if let Some(dialog) = find_dialog(agent, bottom) {
+    if let Some(dialog) = find_dialog(agent, &lines[..end], end.saturating_sub(PANE_LINES)) {
         return PaneVerdict::Waiting(dialog);
     }
     // Wording of a wait whose options could not be read (a dialog drawn in a way Grove does not
@@ -105,6 +105,11 @@ pub fn classify_pane(agent: &str, screen: &str) -> PaneVerdict {
     let bare = last.trim_matches(|c: char| c == '│' || c.is_whitespace());
     let prompt_line = bare == ">" || (bare.starts_with("> ") && agent != "aider");
     if prompt_line || (agent == "aider" && bare.ends_with('>')) {
+        return PaneVerdict::AtPrompt;
+    }
+    // Codex: its input line starts with `›` (a placeholder or the text being typed) above its
+    // status lines; a menu with the same mark was read as a dialog above.
+    if agent == "codex" && bottom.iter().any(|l| l.trim_start().starts_with('›')) {
         return PaneVerdict::AtPrompt;
     }
     // Claude 2.x: a `❯` (or `>`) input line between two rules, with hint lines below it.
