@@ -176,7 +176,8 @@ fn agents_report_to_grove_while_the_users_agent_config_stays_untouched() {
     setup.wait_for("Claude's permission prompt reaching Grove through its hook", || {
         setup.events(&claude).contains("\"PermissionRequest\"")
     });
-    let out = setup.grove(&["send", &claude, "y"]);
+    // The dialog is answered with keys: pasted text would be refused (SPEC F2a).
+    let out = setup.grove(&["send", &claude, "--key", "1", "--key", "Enter"]);
     assert!(out.status.success(), "send: {}", String::from_utf8_lossy(&out.stderr));
     setup.wait_for("Claude's Stop hook reaching Grove", || setup.events(&claude).contains("\"Stop\""));
     setup.wait_for("the user's own Stop hook running beside Grove's", || user_hook_ran.exists());

@@ -131,7 +131,17 @@ impl Running {
         assert!(out.status.success(), "grove send: {}", String::from_utf8_lossy(&out.stderr));
     }
 
-    /// Runs `n` turns (prompt, permission asked, answered with `grove send y`, turn finished);
+    /// Answers the dialog on screen with keys, as pasted text into it is refused (SPEC F2a).
+    fn press(&self, keys: &[&str]) {
+        let mut args = vec!["send", self.id.as_str()];
+        for key in keys {
+            args.extend(["--key", key]);
+        }
+        let out = grove(&self.home, &args);
+        assert!(out.status.success(), "grove send --key: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Runs `n` turns (prompt, permission asked, answered with `grove send --key 1 --key Enter`, turn finished);
     /// returns the latencies hook -> "needs you" and send -> "working", in ms.
     /// With `check_rows`, each state is also read from the row, as a person sees it.
     fn cycles(&self, n: usize, check_rows: bool, mut on_wait: impl FnMut(&Self, usize)) -> (Vec<f64>, Vec<f64>) {
@@ -144,7 +154,7 @@ impl Running {
             }
             on_wait(self, cycle);
             let sent = epoch_ms();
-            self.send("y");
+            self.press(&["1", "Enter"]);
             answers.push(arrived(&self.app, &self.key, "active", sent));
             if check_rows {
                 row_says(&self.app, &self.key, "working");

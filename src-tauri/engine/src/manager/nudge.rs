@@ -6,11 +6,14 @@
 //!
 //! Sessions shown as waiting are also read again every [`RECHECK_WAITING`]: an answer typed
 //! straight into the agent's terminal produces no event until the tool finishes, and only the
-//! screen shows the dialog has gone. Nothing else is read on a timer.
+//! screen shows the dialog has gone. So are sessions whose agent stops on questions without
+//! saying so (working Codex and Aider, Claude right after a turn). Nothing else is read on a
+//! timer.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use chrono::{DateTime, TimeDelta, Utc};
 use tokio::sync::{Notify, oneshot, watch};
 use tokio::time::{Duration, Instant, sleep_until};
 
@@ -70,7 +73,7 @@ async fn run(enricher: Arc<Enricher>, cache: Arc<Cache>, nudges: Arc<Nudges>, mu
     // for the next snapshot, which may itself have been read before the news.
     let mut deferred: HashMap<SessionKey, Instant> = HashMap::new();
     loop {
-        let waiting = waiting_sessions(&cache);
+        let waiting = waiting_sessions(&cache, Utc::now());
         if waiting.is_empty() {
             recheck_at = None;
         } else {
@@ -152,15 +155,32 @@ async fn refresh(
     due
 }
 
-/// The sessions the snapshot shows as waiting for the user on the word of a hook or a screen: an
-/// answer typed straight into the terminal shows only on screen. A wait read from a transcript
-/// (a pending question) ends with the transcript growing, which the next pass reads.
-fn waiting_sessions(cache: &Cache) -> Vec<SessionKey> {
+/// The sessions whose screen may change what they need without any event saying so, read again
+/// every [`RECHECK_WAITING`]:
+/// - shown as waiting on the word of a hook or a screen: an answer typed straight into the
+///   terminal shows only on screen (a wait read from a transcript ends with the transcript
+///   growing, which the next pass reads);
+/// - working Codex and Aider agents: neither reports a question it stops on (SPEC I2a, I3), so
+///   only their screens show an approval or a yes/no question;
+/// - Claude after a turn: its post-turn questions come after its Stop hook (SPEC I2b).
+fn waiting_sessions(cache: &Cache, now: DateTime<Utc>) -> Vec<SessionKey> {
     let Some((_, list)) = cache.current() else { return Vec::new() };
-    list.sessions
-        .iter()
-        .filter(|v| v.live.activity == Some(Activity::WaitingInput))
-        .filter(|v| matches!(v.live.activity_source, Some(ActivitySource::Hook | ActivitySource::Pane)))
-        .map(SessionView::key)
-        .collect()
+    list.sessions.iter().filter(|v| screen_may_change(v, now)).map(SessionView::key).collect()
+}
+
+/// How long after a turn Claude is watched for a post-turn question: it asks once the session
+/// is idle, within seconds of the turn's end.
+const POST_TURN_WINDOW: TimeDelta = TimeDelta::seconds(60);
+
+fn screen_may_change(view: &SessionView, now: DateTime<Utc>) -> bool {
+    let source = view.live.activity_source;
+    match view.live.activity {
+        Some(Activity::WaitingInput) => matches!(source, Some(ActivitySource::Hook | ActivitySource::Pane)),
+        Some(Activity::Active) => matches!(view.record.agent.as_str(), "codex" | "aider"),
+        Some(Activity::Ready) => {
+            let recent = view.live.activity_since.is_some_and(|at| now - at <= POST_TURN_WINDOW);
+            view.record.agent == "claude-code" && source == Some(ActivitySource::Hook) && recent
+        }
+        _ => false,
+    }
 }
