@@ -5,7 +5,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{FailedSession, FleetError, SessionFailure, SessionRef, blocking};
-use crate::ops::Ops;
+use crate::ids::SessionId;
+use crate::ops::{OpError, OpKind, OpStep, Ops};
 use crate::session::is_terminal;
 use crate::store::LastStop;
 
@@ -91,10 +92,14 @@ impl Ops {
             .collect();
         let total = sessions.len();
         let mut report = FleetRestoreReport::default();
-        for (i, session) in sessions.into_iter().enumerate() {
+        // Each agent must keep running for the grace period (SPEC F4a); the agents are watched
+        // together after all have started, so restoring thirty sessions takes one grace period,
+        // not thirty.
+        let unconfirmed = self.clone().with_start_grace(std::time::Duration::ZERO);
+        for (i, session) in sessions.iter().cloned().enumerate() {
             let tell = |step| RestoreProgress { session: session.clone(), index: i + 1, total, step };
             progress(&tell(RestoreStep::Restoring));
-            let step = match self.restore_one(&session).await {
+            let step = match unconfirmed.restore_one(&session).await {
                 Ok(true) => {
                     report.restored.push(session.clone());
                     RestoreStep::Restored
@@ -114,6 +119,43 @@ impl Ops {
             };
             progress(&tell(step));
         }
+
+        let mut watching = tokio::task::JoinSet::new();
+        for session in std::mem::take(&mut report.restored) {
+            let ops = self.clone();
+            watching.spawn(async move {
+                let outcome = match ops.find(&session.session_id).await {
+                    Ok(record) => ops.confirm_started(&record).await,
+                    Err(cause) => Err(cause),
+                };
+                (session, outcome)
+            });
+        }
+        while let Some(joined) = watching.join_next().await {
+            let Ok((session, outcome)) = joined else { continue };
+            match outcome {
+                Ok(()) => report.restored.push(session),
+                Err(cause) => {
+                    let error = SessionFailure::Op(OpError {
+                        op: OpKind::Restore,
+                        session: session.session_id.clone(),
+                        step: OpStep::Confirm,
+                        cause,
+                    });
+                    tracing::info!("{error}");
+                    let index = sessions.iter().position(|s| *s == session).map_or(0, |i| i + 1);
+                    let step = RestoreStep::Failed { error: error.to_string() };
+                    progress(&RestoreProgress { session: session.clone(), index, total, step });
+                    let SessionRef { project_id, session_id } = session;
+                    report.failed.push(FailedSession { project_id, session_id, error });
+                }
+            }
+        }
+
+        // The report lists sessions in the record's order, whatever order their agents settled in.
+        let order = |id: &SessionId| sessions.iter().position(|s| s.session_id == *id);
+        report.restored.sort_by_key(|s| order(&s.session_id));
+        report.failed.sort_by_key(|f| order(&f.session_id));
 
         let done: Vec<SessionRef> = report.restored.iter().chain(&report.already_live).cloned().collect();
         let errors: Vec<(SessionRef, String)> = report
