@@ -218,6 +218,7 @@ fn interrupted_stop(demo: &Demo) -> Vec<u32> {
     let store = Store::new(GroveHome::at(demo.home()));
     let record = RunningRecord {
         pid: stop.id(),
+        pid_start: None,
         config_path: demo.dir.path().join("config.toml"),
         started_at: chrono::Utc::now(),
         version: grove_engine::VERSION.into(),

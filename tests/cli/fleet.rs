@@ -256,6 +256,7 @@ fn with_an_invalid_global_config_stop_uses_the_running_apps_config_alone_and_say
     store
         .register_running(&RunningRecord {
             pid: std::process::id(),
+            pid_start: None,
             config_path: running.clone(),
             started_at: chrono::Utc::now(),
             version: grove_engine::VERSION.into(),
