@@ -1,6 +1,7 @@
-//! Bounded enrichment of sessions (SPEC D2-D5, D9-D11): joins or starts the probe flights of each
+//! Bounded enrichment of sessions (SPEC D2-D5, D9-D11a): joins or starts the probe flights of each
 //! session, waits for them until the caller's deadline, combines what landed into a view and
-//! merges positive evidence back to disk. Terminal and cooling sessions are not probed.
+//! merges positive evidence back to disk. Terminal and cooling sessions are not probed, except
+//! that a session written down as lost has its runtime probed again, so a false death is undone.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -12,7 +13,7 @@ use tokio::time::{Duration, Instant};
 
 use super::cooldown::{Cooldowns, Cooling};
 use super::flight::{FlightTable, Landing, ProbeKind, Ticket};
-use super::merge::{Conclusion, persist};
+use super::merge::{Conclusion, is_runtime_lost, persist};
 use super::policy::EnrichmentPolicy;
 use super::probes::Probes;
 use super::view::{Enrichment, LiveFields, SessionKey, SessionView};
@@ -153,12 +154,18 @@ impl Enricher {
 
     /// The live fields and enrichment of a session that is not to be probed: terminal (disk says
     /// all there is), or cooling down after a timeout (SPEC D4). `None` if it is to be probed.
+    /// A session written down as lost is probed (its runtime only) unless it is cooling down.
     fn unprobed(&self, record: &SessionRecord) -> Option<(LiveFields, Enrichment)> {
-        if is_terminal(&record.lifecycle) {
-            return Some((LiveFields::default(), Enrichment::Stored));
+        let stored = (LiveFields::default(), Enrichment::Stored);
+        let lost = is_runtime_lost(record);
+        if is_terminal(&record.lifecycle) && !lost {
+            return Some(stored);
         }
         let key = SessionKey::of(record);
         let Cooling { timed_out_at, .. } = self.cooldowns.get(&key, Instant::now())?;
+        if lost {
+            return Some(stored);
+        }
         let live = LiveFields { info: self.last_info(&key), ..LiveFields::default() };
         Some((live, Enrichment::TimedOut { at: timed_out_at }))
     }
@@ -208,7 +215,9 @@ impl Enricher {
         since: Option<Instant>,
     ) -> SessionView {
         let key = SessionKey::of(&record);
-        let agent = self.probes.agent(&record.agent);
+        // A session written down as lost is asked only whether its runtime lives (SPEC D11a).
+        let lost = is_runtime_lost(&record);
+        let agent = if lost { None } else { self.probes.agent(&record.agent) };
         let runtime = async {
             match runtime {
                 RuntimeWait::NotProbed => None,
@@ -239,6 +248,10 @@ impl Enricher {
         let (runtime, activity, info) = tokio::join!(runtime, activity, info);
         let mut found = Findings::new(&record, Utc::now());
         found.runtime(runtime);
+        if lost && found.conclusion.adopted_at.is_none() {
+            // Still lost, or not known to live: shown as disk has it, nothing written.
+            return SessionView { record, live: LiveFields::default(), enrichment: Enrichment::Stored };
+        }
         found.activity(activity);
         match info {
             Some(landing) => found.info(landing, self.last_info(&key)),
@@ -362,6 +375,11 @@ impl<'a> Findings<'a> {
             Liveness::Exited => self.exited(),
             Liveness::Missing if self.conclusion.lost_at.is_some() => self.exited(),
             Liveness::Missing => {}
+            // The probe ran but could not judge this runtime (SPEC D11a): a failed probe.
+            Liveness::Unknown { reason } => {
+                self.error.get_or_insert(ProbeError::Failed { probe: "runtime", reason });
+                self.runtime_failed = true;
+            }
         }
     }
 

@@ -11,6 +11,7 @@ use super::{Ops, PROJECT_ENV, PROMPT_FILE_ENV, SESSION_ENV, process};
 use crate::events::{self, LAUNCH_EVENT};
 use crate::home::HOME_ENV;
 use crate::ids::{ProjectId, SessionId};
+use crate::process_identity::{Presence, ProcessIdentity};
 use crate::session::{RuntimeHandle, RuntimeKind};
 
 /// What to start: the session it belongs to, where, and how.
@@ -54,8 +55,9 @@ impl Ops {
         }
         match launch.kind {
             RuntimeKind::Tmux => {
-                self.tmux.new_session(launch.session, launch.cwd, &env, &launch.plan.argv).await?;
-                let handle = RuntimeHandle { kind: RuntimeKind::Tmux, id: launch.session.to_string() };
+                let pane = self.tmux.new_session(launch.session, launch.cwd, &env, &launch.plan.argv).await?;
+                // The pane's process, so liveness can be judged even when no tmux server answers.
+                let handle = RuntimeHandle::new(RuntimeKind::Tmux, launch.session.to_string()).with_process(pane);
                 if let Some(prompt) = &launch.plan.paste_prompt
                     && let Err(e) = self.paste(launch.session, prompt).await
                 {
@@ -73,7 +75,8 @@ impl Ops {
                 }
                 let log = home.project_dir(launch.project).join("logs").join(format!("{}.log", launch.session));
                 let pid = process::start(&launch.plan.argv, launch.cwd, &env, &log)?;
-                Ok(RuntimeHandle { kind: RuntimeKind::Process, id: pid.to_string() })
+                Ok(RuntimeHandle::new(RuntimeKind::Process, pid.to_string())
+                    .with_process(Some(ProcessIdentity::of(pid))))
             }
         }
     }
@@ -86,6 +89,14 @@ impl Ops {
                 let name = SessionId::new(handle.id.clone())
                     .map_err(|e| Cause::Invalid(format!("runtime handle {:?}: {e}", handle.id)))?;
                 self.tmux.kill_session(&name).await?;
+                // The pane's process, proven Grove's by its start time, may outlive what the
+                // socket reaches: a server whose socket file was deleted answers nobody (SPEC
+                // D11a). It leads its own process group (tmux starts panes in a new session), so
+                // that group is ended the way a process runtime is; a restore must never leave
+                // the old agent running beside the new one.
+                if let Some(pane) = handle.process.as_ref().filter(|p| p.presence() == Presence::Same) {
+                    process::kill_group(pane).await?;
+                }
                 Ok(())
             }
             RuntimeKind::Process => {
@@ -93,7 +104,10 @@ impl Ops {
                     .id
                     .parse()
                     .map_err(|_| Cause::Invalid(format!("runtime handle {:?} is not a process id", handle.id)))?;
-                process::kill_group(pid).await
+                // The recorded start time, when the handle has one for this pid; an older record
+                // has none and keeps the pid-only behaviour.
+                let start = handle.process.as_ref().filter(|p| p.pid == pid).and_then(|p| p.start.clone());
+                process::kill_group(&ProcessIdentity { pid, start }).await
             }
         }
     }

@@ -14,7 +14,7 @@ use grove_engine::session::{RuntimeHandle, RuntimeKind};
 use super::support::{TmuxServer, calls, counting_tmux, record, within};
 
 fn tmux_handles(names: &[String]) -> Vec<RuntimeHandle> {
-    names.iter().map(|n| RuntimeHandle { kind: RuntimeKind::Tmux, id: n.clone() }).collect()
+    names.iter().map(|n| RuntimeHandle::new(RuntimeKind::Tmux, n.clone())).collect()
 }
 
 fn alive_count(answer: &HashMap<String, Liveness>) -> usize {
@@ -96,10 +96,10 @@ async fn mixed_handles_go_to_their_own_probe_with_one_tmux_call() {
     let dead_pid = reaped.id();
     reaped.wait().unwrap();
     let handles = vec![
-        RuntimeHandle { kind: RuntimeKind::Tmux, id: "t1".into() },
-        RuntimeHandle { kind: RuntimeKind::Tmux, id: "t2".into() },
-        RuntimeHandle { kind: RuntimeKind::Process, id: std::process::id().to_string() },
-        RuntimeHandle { kind: RuntimeKind::Process, id: dead_pid.to_string() },
+        RuntimeHandle::new(RuntimeKind::Tmux, "t1"),
+        RuntimeHandle::new(RuntimeKind::Tmux, "t2"),
+        RuntimeHandle::new(RuntimeKind::Process, std::process::id().to_string()),
+        RuntimeHandle::new(RuntimeKind::Process, dead_pid.to_string()),
     ];
     let answer = within("liveness", probes.liveness(&handles)).await.expect("both probes answer");
     assert_eq!(calls(&counter), 1, "the tmux handles share one call");
