@@ -142,3 +142,24 @@ fn signal_group(pg: libc::pid_t, signal: libc::c_int) -> Result<bool, Cause> {
 pub async fn kill_group(leader: &ProcessIdentity) -> Result<(), Cause> {
     Err(Cause::Invalid(format!("stopping process {} is not supported on this platform", leader.pid)))
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::process::CommandExt;
+
+    use super::*;
+    use crate::process_identity::ProcessStart;
+
+    #[tokio::test]
+    async fn a_group_whose_leader_pid_names_another_process_is_never_signalled() {
+        let mut leader = std::process::Command::new("sleep").arg("30").process_group(0).spawn().expect("start sleep");
+        let pid = leader.id();
+        let reused = ProcessIdentity { pid, start: Some(ProcessStart::from("linux:an-earlier-boot:1".to_owned())) };
+        kill_group(&reused).await.expect("a reused pid means Grove's group is gone: done, not an error");
+        assert!(matches!(leader.try_wait(), Ok(None)), "a pid with another start time must never be signalled");
+
+        kill_group(&ProcessIdentity::of(pid)).await.expect("Grove's own group is ended");
+        let status = leader.wait().expect("reap sleep");
+        assert!(!status.success(), "the recorded process itself is signalled: {status:?}");
+    }
+}
