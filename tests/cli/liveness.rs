@@ -142,9 +142,21 @@ fn a_deleted_socket_file_marks_nothing_dead() {
 
     let listed = home.fresh(&id, &[]);
     assert_eq!(std::fs::read(home.record_file(&id)).unwrap(), before, "nothing is written: {:#}", home.record(&id));
-    let (session, _) = states(&listed);
-    assert_eq!(session, "working", "the session is not shown dead: {listed:#}");
-    assert_ne!(listed["lifecycle"]["runtime"]["state"], "missing", "its pane still runs: {listed:#}");
+    assert_eq!(states(&listed), ("working".into(), "alive".into()), "the session is not shown dead: {listed:#}");
+    assert!(home.socket.exists(), "the server behind the recorded pane was asked to recreate its socket");
+
+    // A spawn after the cleaner reaches the same server: no second server hides the first session.
+    std::fs::remove_file(&home.socket).expect("delete Grove's socket file again");
+    let second = home.spawn();
+    let out =
+        Command::new("tmux").arg("-S").arg(&home.socket).args(["list-sessions", "-F", "#{session_name}"]).output();
+    let listed_by_tmux = String::from_utf8_lossy(&out.expect("run tmux").stdout).into_owned();
+    assert!(
+        listed_by_tmux.lines().any(|l| l == id) && listed_by_tmux.lines().any(|l| l == second),
+        "both sessions on one server: {listed_by_tmux:?}"
+    );
+    assert_eq!(states(&home.fresh(&id, &[])), ("working".into(), "alive".into()), "{id} is still alive");
+    assert_eq!(std::fs::read(home.record_file(&id)).unwrap(), before, "and its record untouched");
 }
 
 #[test]

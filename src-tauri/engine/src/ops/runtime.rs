@@ -55,6 +55,7 @@ impl Ops {
         }
         match launch.kind {
             RuntimeKind::Tmux => {
+                self.revive_tmux_socket().await;
                 let pane = self.tmux.new_session(launch.session, launch.cwd, &env, &launch.plan.argv).await?;
                 // The pane's process, so liveness can be judged even when no tmux server answers.
                 let handle = RuntimeHandle::new(RuntimeKind::Tmux, launch.session.to_string()).with_process(pane);
@@ -110,6 +111,21 @@ impl Ops {
                 process::kill_group(&ProcessIdentity { pid, start }).await
             }
         }
+    }
+
+    /// Before a call that may start a tmux server: if Grove's socket file is gone while a server
+    /// still runs Grove's sessions (a tmp cleaner), that server is asked to recreate it, so the
+    /// call reaches it instead of starting a second server that would hide those sessions
+    /// (SPEC D11a). Best effort: without a live recorded pane there is nothing to revive.
+    async fn revive_tmux_socket(&self) {
+        if self.tmux.socket().exists() {
+            return;
+        }
+        let store = self.store.clone();
+        let Ok(stored) = tokio::task::spawn_blocking(move || store.list_stored()).await else { return };
+        let panes = stored.sessions.iter().filter_map(|r| r.lifecycle.runtime.handle.as_ref());
+        let panes: Vec<_> = panes.filter(|h| h.kind == RuntimeKind::Tmux).filter_map(|h| h.process.as_ref()).collect();
+        crate::probe::revive_socket(self.tmux.socket(), panes).await;
     }
 
     /// Pastes `text` into tmux session `session` from a private temp file, removed afterwards.

@@ -152,11 +152,13 @@ pub trait AgentProbe: Send + Sync {
 pub mod agents;
 pub mod child;
 mod pid;
+mod revive;
 mod runtime;
 mod tmux;
 
 pub use agents::{AgentAdapters, AgentDirs, LastOutput, TmuxLastOutput};
 pub use pid::{PidProbe, pid_liveness};
+pub(crate) use revive::revive_socket;
 pub use runtime::RuntimeProbes;
 pub use tmux::TmuxProbe;
 pub(crate) use tmux::says_no_server;

@@ -5,13 +5,15 @@
 //! (the socket refuses connections or its file is missing) is not: a tmp cleaner may have
 //! deleted the socket of a server that still runs. Then each session is judged by the pane
 //! process recorded in its handle, checked with its start time (SPEC F8): gone means gone, the
-//! same process still running means alive, and a handle without one cannot be judged.
+//! same process still running means alive, and a handle without one cannot be judged. A live
+//! pane also leads to its server, which is asked to recreate its socket (`revive`).
 
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use super::child::run_probe;
+use super::revive::revive_socket;
 use super::{Liveness, ProbeError, ProbeFuture, RuntimeProbe};
 use crate::home::{GroveHome, tmux_socket_args};
 use crate::process_identity::Presence;
@@ -151,7 +153,12 @@ fn without_server(handle: &RuntimeHandle, socket: &Path) -> Liveness {
 impl RuntimeProbe for TmuxProbe {
     fn liveness<'a>(&'a self, handles: &'a [RuntimeHandle]) -> ProbeFuture<'a, HashMap<String, Liveness>> {
         Box::pin(async move {
-            let sessions = self.sessions().await?;
+            let mut sessions = self.sessions().await?;
+            let panes = handles.iter().filter_map(|h| h.process.as_ref());
+            if sessions.is_none() && revive_socket(&self.socket, panes).await {
+                // The server was there all along, only unreachable: its answer decides.
+                sessions = self.sessions().await?;
+            }
             Ok(handles
                 .iter()
                 .map(|h| {
