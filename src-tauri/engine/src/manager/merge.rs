@@ -109,12 +109,19 @@ impl Conclusion {
 }
 
 /// Whether `record` was written down as dead by a probe (`terminated/runtime_lost`) and still
-/// names its runtime: such a session is probed again, so a false death can be undone (SPEC D11a).
+/// names a runtime whose life can be proven: such a session is probed again, so a false death
+/// can be undone (SPEC D11a). A tmux session listed by Grove's own server is proof; a bare pid is
+/// not (after a reboot it may name anybody's process), so a process runtime needs the start time
+/// its handle recorded (SPEC F8).
 pub(crate) fn is_runtime_lost(record: &SessionRecord) -> bool {
     let session = &record.lifecycle.session;
-    session.state == SessionState::Terminated
-        && session.reason == SessionReason::RuntimeLost
-        && record.lifecycle.runtime.handle.is_some()
+    let provable = record
+        .lifecycle
+        .runtime
+        .handle
+        .as_ref()
+        .is_some_and(|h| h.kind == RuntimeKind::Tmux || h.process.as_ref().is_some_and(|p| p.start.is_some()));
+    session.state == SessionState::Terminated && session.reason == SessionReason::RuntimeLost && provable
 }
 
 /// The runtime reason for a runtime found missing, by the kind of runtime it was.
@@ -142,6 +149,7 @@ pub(crate) async fn persist(
 mod tests {
     use super::*;
     use crate::ids::{ProjectId, SessionId};
+    use crate::process_identity::{ProcessIdentity, ProcessStart};
     use crate::session::{Lifecycle, RECORD_VERSION, RuntimeHandle, SessionKind};
 
     fn now() -> DateTime<Utc> {
@@ -223,6 +231,19 @@ mod tests {
         assert_eq!(session.terminated_at, None, "an adopted session has not ended");
         assert_eq!(session.last_transition_at, later);
         assert_eq!(runtime.handle, base.lifecycle.runtime.handle, "the handle is kept");
+    }
+
+    #[test]
+    fn a_lost_process_runtime_is_probed_again_only_with_its_start_time() {
+        let base = working(RuntimeKind::Process);
+        let mut lost = base.clone();
+        Conclusion::from_liveness(&base, &Liveness::Missing, now()).apply(&base, &mut lost);
+        assert!(!is_runtime_lost(&lost), "a bare pid may name anybody's process by now");
+        let handle = lost.lifecycle.runtime.handle.take().map(|h| {
+            h.with_process(Some(ProcessIdentity { pid: 7, start: Some(ProcessStart::from("linux:b:1".to_owned())) }))
+        });
+        lost.lifecycle.runtime.handle = handle;
+        assert!(is_runtime_lost(&lost), "with its start time recorded it can be proven alive");
     }
 
     #[test]
