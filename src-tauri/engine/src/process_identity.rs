@@ -6,8 +6,10 @@
 //! The start time comes from the operating system, read the same way every time, so it compares
 //! equal for the life of the process: Linux `/proc/<pid>/stat` field 22 (clock ticks since boot)
 //! joined with the boot id (so the same pid and tick count after a reboot still differ); macOS
-//! `proc_pidinfo(PROC_PIDTBSDINFO)`; Windows the process creation time (`GetProcessTimes`). It is
-//! kept as an opaque text, prefixed with the platform, and only ever compared for equality.
+//! `proc_pidinfo(PROC_PIDTBSDINFO)`; Windows the process creation time (`GetProcessTimes`, an
+//! absolute time, so a reboot changes it too). It is kept as an opaque text, prefixed with the
+//! platform, and only ever compared for equality. A process that has exited but not been reaped
+//! (a zombie) counts as gone: it runs nothing.
 
 use serde::{Deserialize, Serialize};
 
@@ -215,15 +217,56 @@ mod os {
 
 #[cfg(windows)]
 mod os {
-    use super::Lookup;
+    //! Written against windows-sys 0.61's declarations but not yet built for Windows: check it
+    //! there before relying on it.
 
-    /// Windows: no start time is read yet (reading the creation time needs `GetProcessTimes`
-    /// through a Windows API crate this workspace does not depend on), and no cheap existence
-    /// check is used, so every pid is unverified. Grove never signals on Windows without proof
-    /// (SPEC G4), so this only means a `running.json` left by a crash is not yet detected as
-    /// stale there.
-    pub(super) fn lookup(_pid: u32) -> Lookup {
-        Lookup::Running(None)
+    use windows_sys::Win32::Foundation::{
+        CloseHandle, ERROR_INVALID_PARAMETER, FILETIME, GetLastError, HANDLE, STILL_ACTIVE,
+    };
+    use windows_sys::Win32::System::Threading::{
+        GetExitCodeProcess, GetProcessTimes, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
+    };
+
+    use super::{Lookup, ProcessStart};
+
+    /// Closes the process handle however the lookup ends.
+    struct Owned(HANDLE);
+
+    impl Drop for Owned {
+        fn drop(&mut self) {
+            // SAFETY: the handle came from OpenProcess and is closed exactly once, here.
+            unsafe { CloseHandle(self.0) };
+        }
+    }
+
+    pub(super) fn lookup(pid: u32) -> Lookup {
+        if pid == 0 {
+            // The System Idle Process: never one of Grove's.
+            return Lookup::Invalid;
+        }
+        // SAFETY: OpenProcess has no memory preconditions; a null result is checked below.
+        let handle = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
+        if handle.is_null() {
+            // No such process gives ERROR_INVALID_PARAMETER; anything else (access denied to a
+            // protected process) means it exists.
+            // SAFETY: GetLastError only reads this thread's last error.
+            let gone = unsafe { GetLastError() } == ERROR_INVALID_PARAMETER;
+            return if gone { Lookup::Gone } else { Lookup::Running(None) };
+        }
+        let handle = Owned(handle);
+        let mut code = 0u32;
+        // SAFETY: `handle` is open with query rights; `code` outlives the call.
+        let exited = unsafe { GetExitCodeProcess(handle.0, &mut code) } != 0 && code != STILL_ACTIVE as u32;
+        if exited {
+            // Ended; the handle of some other holder keeps its entry around.
+            return Lookup::Gone;
+        }
+        let zero = FILETIME { dwLowDateTime: 0, dwHighDateTime: 0 };
+        let (mut created, mut ended, mut kernel, mut user) = (zero, zero, zero, zero);
+        // SAFETY: `handle` is open with query rights; the four FILETIMEs outlive the call.
+        let read = unsafe { GetProcessTimes(handle.0, &mut created, &mut ended, &mut kernel, &mut user) } != 0;
+        let ticks = (u64::from(created.dwHighDateTime) << 32) | u64::from(created.dwLowDateTime);
+        Lookup::Running(read.then(|| ProcessStart(format!("windows:{ticks}"))))
     }
 }
 
