@@ -198,7 +198,8 @@ mod tests {
         let info = invoke(&window, "app_info", json!({})).expect("app_info is granted to the main window");
         assert_eq!(info["version"], grove_engine::VERSION);
         assert_eq!(info["groveHome"], dir.path().display().to_string(), "camelCase field with the home in use");
-        assert!(info["tmuxSocket"].as_str().is_some_and(|s| s.starts_with("grove-")), "{info}");
+        let socket = grove_engine::home::GroveHome::at(dir.path()).tmux_socket();
+        assert_eq!(info["tmuxSocket"], socket.display().to_string(), "the absolute socket path (SPEC D11a)");
     }
 
     #[test]

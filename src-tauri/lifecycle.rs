@@ -76,6 +76,7 @@ impl Lifecycle {
         let projects = config::load_interactive(&self.sources).config.projects.keys().cloned().collect();
         let record = RunningRecord {
             pid: self.pid,
+            pid_start: grove_engine::process_identity::ProcessIdentity::of(self.pid).start,
             config_path: config_path.to_owned(),
             started_at: chrono::Utc::now(),
             version: grove_engine::VERSION.to_owned(),

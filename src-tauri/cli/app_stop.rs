@@ -1,13 +1,14 @@
 //! `grove stop --app` (ARCHITECTURE §3.5, SPEC G2, G4): ends the running app through the pid it
 //! recorded in `running.json`, so it runs its own quit path (every session stopped and recorded,
 //! then `running.json` removed). Only that recorded process is signalled, and only after
-//! checking it is still a Grove binary; never by name or port.
+//! checking it is still the recorded process (its start time, SPEC F8) and a Grove binary;
+//! never by name or port.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use grove_engine::home::GroveHome;
-use grove_engine::store::{Store, pid_is_dead};
+use grove_engine::store::Store;
 
 use super::fail;
 
@@ -23,7 +24,12 @@ pub fn stop_app(home: &GroveHome) -> ExitCode {
         }
         Err(e) => return fail(format!("cannot read running.json: {e}")),
     };
-    let pid = running.pid;
+    let (pid, process) = (running.pid, running.process());
+    if !process.presence().may_signal() {
+        // It ended, or its pid now names another process, since running.json was read.
+        println!("no Grove app is running for {}", home.root().display());
+        return ExitCode::SUCCESS;
+    }
     if let Err(why) = owned_by_grove(pid) {
         return fail(format!("not signalling pid {pid} from running.json: {why}"));
     }
@@ -31,7 +37,7 @@ pub fn stop_app(home: &GroveHome) -> ExitCode {
         return fail(format!("cannot signal the app (pid {pid}): {e}"));
     }
     let started = Instant::now();
-    while !pid_is_dead(pid) {
+    while !process.presence().is_gone() {
         if started.elapsed() > WAIT_FOR_EXIT {
             return fail(format!("the app (pid {pid}) is still running after {WAIT_FOR_EXIT:?}"));
         }

@@ -52,7 +52,7 @@ pub fn app_info(ctx: tauri::State<'_, AppContext>) -> Result<AppInfo, IpcError> 
         version: grove_engine::VERSION.to_owned(),
         grove_home: ctx.home.root().display().to_string(),
         config_path: ctx.config_path.display().to_string(),
-        tmux_socket: ctx.home.tmux_socket_name(),
+        tmux_socket: ctx.home.tmux_socket().display().to_string(),
         user_home: grove_engine::home::user_home().map(|p| p.display().to_string()),
         global_config_path: grove_engine::home::default_config_path().display().to_string(),
         demo: ctx.demo.is_some(),

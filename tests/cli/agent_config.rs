@@ -18,12 +18,13 @@ const WAIT: Duration = Duration::from_secs(20);
 
 struct Setup {
     dir: tempfile::TempDir,
-    socket: String,
+    socket: std::path::PathBuf,
 }
 
 impl Drop for Setup {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+        let _ = Command::new("tmux").arg("-S").arg(&self.socket).arg("kill-server").output();
+        let _ = std::fs::remove_file(&self.socket);
         // Give the home back its write bit so the temp dir can be removed.
         let _ = Command::new("chmod").args(["-R", "u+w"]).arg(self.dir.path()).output();
     }
@@ -76,7 +77,9 @@ impl Setup {
     fn start_command(&self, id: &str) -> String {
         let target = format!("={id}:");
         let out = Command::new("tmux")
-            .args(["-L", &self.socket, "display-message", "-p", "-t", &target, "#{pane_start_command}"])
+            .arg("-S")
+            .arg(&self.socket)
+            .args(["display-message", "-p", "-t", &target, "#{pane_start_command}"])
             .output()
             .expect("run tmux");
         String::from_utf8_lossy(&out.stdout).into_owned()
@@ -119,7 +122,7 @@ fn git(dir: &Path, args: &[&str]) {
 #[test]
 fn agents_report_to_grove_while_the_users_agent_config_stays_untouched() {
     let dir = tempfile::tempdir().unwrap();
-    let socket = GroveHome::at(dir.path().join("grove")).tmux_socket_name();
+    let socket = GroveHome::at(dir.path().join("grove")).tmux_socket();
     let setup = Setup { dir, socket };
     let (home, claude_config) = (setup.home(), setup.claude_config());
     let user_hook_ran = setup.path().join("user-stop-hook-ran");
@@ -223,7 +226,7 @@ fn agents_report_to_grove_while_the_users_agent_config_stays_untouched() {
 #[test]
 fn an_older_claude_gets_only_the_hook_events_it_knows_and_still_reports_its_prompt() {
     let dir = tempfile::tempdir().unwrap();
-    let socket = GroveHome::at(dir.path().join("grove")).tmux_socket_name();
+    let socket = GroveHome::at(dir.path().join("grove")).tmux_socket();
     let setup = Setup { dir, socket };
     let fake_claude = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bin/claude");
     let repo = setup.path().join("repo");

@@ -33,6 +33,7 @@ fn register(dir: &std::path::Path, pid: u32) {
     let store = Store::new(GroveHome::at(dir.join("home")));
     let record = RunningRecord {
         pid,
+        pid_start: None,
         config_path: dir.join("config.toml"),
         started_at: chrono::Utc::now(),
         version: "0.0.0".into(),

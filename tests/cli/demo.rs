@@ -1,7 +1,7 @@
 //! A newcomer's first session, through the CLI with no config: the demo project, a real worktree
 //! and a real tmux session on Grove's socket (SPEC F1-F4, I4).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -14,25 +14,22 @@ const SCREEN_WAIT: Duration = Duration::from_secs(30);
 
 /// Grove's tmux server for a test home; killed when the test ends, pass or fail, and its socket
 /// file removed (tmux leaves it behind after `kill-server`), so test runs leave nothing in /tmp.
-struct TmuxServer(String);
+struct TmuxServer(PathBuf);
 
 impl Drop for TmuxServer {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.0, "kill-server"]).output();
-        let dir = std::env::var_os("TMUX_TMPDIR").map_or_else(|| "/tmp".into(), std::path::PathBuf::from);
-        // SAFETY: getuid has no preconditions and cannot fail.
-        let uid = unsafe { libc::getuid() };
-        let _ = std::fs::remove_file(dir.join(format!("tmux-{uid}")).join(&self.0));
+        let _ = Command::new("tmux").arg("-S").arg(&self.0).arg("kill-server").output();
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
-fn pane(socket: &str, session: &str) -> String {
-    let out = Command::new("tmux").args(["-L", socket, "capture-pane", "-p", "-t", session]).output();
+fn pane(socket: &Path, session: &str) -> String {
+    let out = Command::new("tmux").arg("-S").arg(socket).args(["capture-pane", "-p", "-t", session]).output();
     out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
 }
 
 /// Polls the session's screen until `text` shows, within [`SCREEN_WAIT`].
-fn wait_for_screen(socket: &str, session: &str, text: &str) -> String {
+fn wait_for_screen(socket: &Path, session: &str, text: &str) -> String {
     let deadline = Instant::now() + SCREEN_WAIT;
     loop {
         let screen = pane(socket, session);
@@ -53,7 +50,7 @@ fn git_log(worktree: &Path) -> String {
 fn with_no_config_the_demo_project_spawns_answers_keeps_work_on_kill_and_restores() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
-    let socket = TmuxServer(GroveHome::at(&home).tmux_socket_name());
+    let socket = TmuxServer(GroveHome::at(&home).tmux_socket());
 
     let spawn = grove(dir.path(), &["spawn", "--project", "demo", "--prompt", "Add a due date to todos"]);
     assert!(spawn.status.success(), "spawn in the demo project: {}", stderr(&spawn));
@@ -92,7 +89,7 @@ fn with_no_config_the_demo_project_spawns_answers_keeps_work_on_kill_and_restore
 fn spawn_refuses_an_unknown_project_and_an_oversized_prompt_and_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
-    let _server = TmuxServer(GroveHome::at(&home).tmux_socket_name());
+    let _server = TmuxServer(GroveHome::at(&home).tmux_socket());
     let unknown = grove(dir.path(), &["spawn", "--project", "nope", "--prompt", "x"]);
     assert_eq!(unknown.status.code(), Some(1), "an unknown project is an error");
     assert!(stderr(&unknown).contains("nope"), "the error names the project: {}", stderr(&unknown));

@@ -29,13 +29,13 @@ const IDS: [&str; 3] = ["demo-1", "demo-2", "demo-3"];
 /// home, killed when the test ends, pass or fail.
 struct Demo {
     dir: tempfile::TempDir,
-    socket: String,
+    socket: PathBuf,
 }
 
 impl Demo {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let socket = GroveHome::at(dir.path().join("home")).tmux_socket_name();
+        let socket = GroveHome::at(dir.path().join("home")).tmux_socket();
         Self { dir, socket }
     }
 
@@ -90,7 +90,7 @@ impl Demo {
     }
 
     fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("run tmux")
+        Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().expect("run tmux")
     }
 
     fn screen(&self, id: &str) -> String {
@@ -142,10 +142,7 @@ impl Demo {
 impl Drop for Demo {
     fn drop(&mut self) {
         let _ = self.tmux(&["kill-server"]);
-        let dir = std::env::var_os("TMUX_TMPDIR").map_or_else(|| "/tmp".into(), PathBuf::from);
-        // SAFETY: getuid has no preconditions and cannot fail.
-        let uid = unsafe { libc::getuid() };
-        let _ = std::fs::remove_file(dir.join(format!("tmux-{uid}")).join(&self.socket));
+        let _ = std::fs::remove_file(&self.socket);
     }
 }
 
@@ -218,6 +215,7 @@ fn interrupted_stop(demo: &Demo) -> Vec<u32> {
     let store = Store::new(GroveHome::at(demo.home()));
     let record = RunningRecord {
         pid: stop.id(),
+        pid_start: None,
         config_path: demo.dir.path().join("config.toml"),
         started_at: chrono::Utc::now(),
         version: grove_engine::VERSION.into(),

@@ -19,7 +19,7 @@ const WAIT: Duration = Duration::from_secs(20);
 /// home, killed when the test ends, pass or fail.
 struct Fleet {
     dir: tempfile::TempDir,
-    socket: String,
+    socket: PathBuf,
 }
 
 impl Fleet {
@@ -33,7 +33,7 @@ impl Fleet {
             git(&repo, &["add", "README.md"]);
             git(&repo, &["commit", "-q", "-m", "first"]);
         }
-        let socket = GroveHome::at(dir.path().join("home")).tmux_socket_name();
+        let socket = GroveHome::at(dir.path().join("home")).tmux_socket();
         Self { dir, socket }
     }
 
@@ -66,7 +66,9 @@ impl Fleet {
 
     fn alive(&self, session: &str) -> bool {
         Command::new("tmux")
-            .args(["-L", &self.socket, "has-session", "-t", &format!("={session}")])
+            .arg("-S")
+            .arg(&self.socket)
+            .args(["has-session", "-t", &format!("={session}")])
             .output()
             .is_ok_and(|o| o.status.success())
     }
@@ -75,7 +77,9 @@ impl Fleet {
         let deadline = Instant::now() + WAIT;
         loop {
             let out = Command::new("tmux")
-                .args(["-L", &self.socket, "capture-pane", "-p", "-t", &format!("={session}:")])
+                .arg("-S")
+                .arg(&self.socket)
+                .args(["capture-pane", "-p", "-t", &format!("={session}:")])
                 .output()
                 .expect("run tmux");
             let screen = String::from_utf8_lossy(&out.stdout);
@@ -98,11 +102,8 @@ impl Fleet {
 
 impl Drop for Fleet {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
-        let dir = std::env::var_os("TMUX_TMPDIR").map_or_else(|| "/tmp".into(), PathBuf::from);
-        // SAFETY: getuid has no preconditions and cannot fail.
-        let uid = unsafe { libc::getuid() };
-        let _ = std::fs::remove_file(dir.join(format!("tmux-{uid}")).join(&self.socket));
+        let _ = Command::new("tmux").arg("-S").arg(&self.socket).arg("kill-server").output();
+        let _ = std::fs::remove_file(&self.socket);
     }
 }
 
@@ -256,6 +257,7 @@ fn with_an_invalid_global_config_stop_uses_the_running_apps_config_alone_and_say
     store
         .register_running(&RunningRecord {
             pid: std::process::id(),
+            pid_start: None,
             config_path: running.clone(),
             started_at: chrono::Utc::now(),
             version: grove_engine::VERSION.into(),

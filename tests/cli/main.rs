@@ -10,5 +10,6 @@ mod fake_claude;
 mod faults;
 mod fleet;
 mod hook;
+mod liveness;
 mod reads;
 mod support;

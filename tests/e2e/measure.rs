@@ -185,7 +185,7 @@ fn measure_quit_100() {
     let display = Display::start();
     let home = TestHome::new();
     write_config(&home);
-    let socket = grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket_name();
+    let socket = grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket();
     let _tmux = TmuxServer(socket.clone());
     for n in 0..SESSIONS {
         let project = if n % 2 == 0 { "alpha" } else { "beta" };

@@ -53,7 +53,7 @@ fn a_session_that_needs_you_sends_one_desktop_notification_and_its_badge_clears_
     let display = Display::start();
     let home = TestHome::new();
     write_config(&home);
-    let _tmux = TmuxServer(grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket_name());
+    let _tmux = TmuxServer(grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket());
     let record: PathBuf = home.user_home().join("notifications.jsonl");
     std::fs::create_dir_all(home.user_home()).unwrap();
     let extras = Extras { notifications_record: Some(record.clone()), ..Extras::default() };

@@ -17,11 +17,12 @@ const APP: &str = env!("CARGO_BIN_EXE_grove");
 const UNCOMMITTED: &str = "NOTES-uncommitted.md";
 
 /// Ends the tmux server of the test's home on drop, whatever the test did.
-pub(crate) struct TmuxServer(pub(crate) String);
+pub(crate) struct TmuxServer(pub(crate) PathBuf);
 
 impl Drop for TmuxServer {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.0, "kill-server"]).output();
+        let _ = Command::new("tmux").arg("-S").arg(&self.0).arg("kill-server").output();
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -72,13 +73,13 @@ pub(crate) fn write_config(home: &TestHome) {
 pub(crate) struct Fleet {
     pub sessions: Vec<(String, String, PathBuf)>,
     pub tmux: TmuxServer,
-    pub socket: String,
+    pub socket: PathBuf,
 }
 
 impl Fleet {
     pub fn five(home: &TestHome) -> Fleet {
         write_config(home);
-        let socket = grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket_name();
+        let socket = grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket();
         let tmux = TmuxServer(socket.clone());
         let sessions = spawn_five(home);
         std::fs::write(sessions[0].2.join(UNCOMMITTED), "work in progress\n").unwrap();
@@ -106,8 +107,8 @@ fn spawn_five(home: &TestHome) -> Vec<(String, String, PathBuf)> {
     sessions
 }
 
-pub(crate) fn tmux_sessions(socket: &str) -> Vec<String> {
-    let out = Command::new("tmux").args(["-L", socket, "list-sessions", "-F", "#{session_name}"]).output();
+pub(crate) fn tmux_sessions(socket: &Path) -> Vec<String> {
+    let out = Command::new("tmux").arg("-S").arg(socket).args(["list-sessions", "-F", "#{session_name}"]).output();
     out.map(|o| String::from_utf8_lossy(&o.stdout).lines().map(str::to_owned).collect()).unwrap_or_default()
 }
 
@@ -130,7 +131,7 @@ pub(crate) fn wait_for_exit(pid: i32, within: Duration) -> Duration {
 }
 
 /// What every quit must leave: nothing running, everything recorded, every worktree intact.
-pub(crate) fn assert_clean_quit(home: &TestHome, socket: &str, sessions: &[(String, String, PathBuf)], how: &str) {
+pub(crate) fn assert_clean_quit(home: &TestHome, socket: &Path, sessions: &[(String, String, PathBuf)], how: &str) {
     let left = tmux_sessions(socket);
     assert!(left.is_empty(), "{how}: tmux sessions of Grove remain: {left:?}");
     let agents = proc::working_in(&home.grove_home());
@@ -161,7 +162,7 @@ pub(crate) fn assert_clean_quit(home: &TestHome, socket: &str, sessions: &[(Stri
 fn start_and_restore(
     display: &Display,
     home: &TestHome,
-    socket: &str,
+    socket: &Path,
     sessions: &[(String, String, PathBuf)],
 ) -> (Driver, WebDriver) {
     let driver = Driver::start(display, home, Theme::Light);

@@ -64,7 +64,7 @@ impl Kind {
 pub struct Fleet {
     pub home: GroveHome,
     pub sessions: Vec<Seeded>,
-    socket: String,
+    socket: PathBuf,
 }
 
 /// One seeded session.
@@ -98,7 +98,7 @@ impl Fleet {
     fn write_with(grove_home: &Path, user_home: Option<&Path>, count: usize) -> Fleet {
         let runtimes = user_home.is_some();
         let home = GroveHome::at(grove_home);
-        let socket = home.tmux_socket_name();
+        let socket = home.tmux_socket();
         let mut sessions = Vec::with_capacity(count);
         let mut live = Vec::new();
         for index in 0..count {
@@ -153,25 +153,18 @@ impl Fleet {
 
 impl Drop for Fleet {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
-        if let Some(dir) = tmux_socket_dir() {
-            let _ = std::fs::remove_file(dir.join(&self.socket));
-        }
+        let _ = Command::new("tmux").arg("-S").arg(&self.socket).arg("kill-server").output();
+        let _ = std::fs::remove_file(&self.socket);
     }
-}
-
-fn tmux_socket_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("TMUX_TMPDIR").map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
-    // SAFETY: getuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::getuid() };
-    Some(base.join(format!("tmux-{uid}")))
 }
 
 /// One tmux server with a session per live record, made in batches of chained commands (one
 /// `tmux` call per batch rather than one per session). Each runs a quiet `sleep`: an agent idling.
-fn start_tmux_sessions(socket: &str, ids: &[String]) {
+fn start_tmux_sessions(socket: &Path, ids: &[String]) {
+    // tmux creates its socket but not the directory it goes in.
+    grove_engine::home::prepare_tmux_socket_dir(socket).expect("create Grove's tmux socket directory");
     for batch in ids.chunks(50) {
-        let mut args: Vec<String> = vec!["-L".into(), socket.into()];
+        let mut args: Vec<String> = vec!["-S".into(), socket.display().to_string()];
         for (n, id) in batch.iter().enumerate() {
             if n > 0 {
                 args.push(";".into());

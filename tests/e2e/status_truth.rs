@@ -112,7 +112,7 @@ fn start(work_secs: &str) -> Running {
     let display = Display::start();
     let home = TestHome::new();
     write_config(&home, work_secs);
-    let tmux = TmuxServer(grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket_name());
+    let tmux = TmuxServer(grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket());
     let driver = Driver::start(&display, &home, Theme::Light);
     let app = driver.launch(Path::new(APP));
     app.wait_for("the dashboard", "window.__groveFeed?.status === 'live'", Duration::from_secs(30));

@@ -38,8 +38,8 @@ fn type_into_terminal(app: &WebDriver, text: &str) {
     app.type_text(&app.find("[data-testid=terminal] .xterm-helper-textarea"), text);
 }
 
-fn tmux(socket: &str, args: &[&str]) -> String {
-    let out = Command::new("tmux").arg("-L").arg(socket).args(args).output().expect("run tmux");
+fn tmux(socket: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new("tmux").arg("-S").arg(socket).args(args).output().expect("run tmux");
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
@@ -71,7 +71,7 @@ fn a_demo_sessions_terminal_takes_typing_follows_resizes_and_reopens_with_recent
     let display = Display::start();
     // No config: the built-in demo project, as a first-time user gets it.
     let home = TestHome::new();
-    let socket = grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket_name();
+    let socket = grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket();
     let _tmux = TmuxServer(socket.clone());
     let mut driver = Driver::start(&display, &home, Theme::Dark);
     let app = driver.launch(Path::new(APP));
@@ -103,7 +103,7 @@ fn a_demo_sessions_terminal_takes_typing_follows_resizes_and_reopens_with_recent
         let el = app.by_test_id("terminal");
         (app.attr(&el, "data-cols").unwrap_or_default(), app.attr(&el, "data-rows").unwrap_or_default())
     };
-    let window = |socket: &str| {
+    let window = |socket: &std::path::Path| {
         tmux(socket, &["display-message", "-p", "-t", &format!("={id}:"), "#{window_width} #{window_height}"])
     };
     let matches = |(cols, rows): &(String, String), tmux_size: &str| {
@@ -173,7 +173,7 @@ fn a_flooding_terminal_leaves_the_ui_responsive_and_memory_flat() {
     let display = Display::start();
     let home = TestHome::new();
     write_flood_config(&home);
-    let _tmux = TmuxServer(grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket_name());
+    let _tmux = TmuxServer(grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket());
     let mut driver = Driver::start(&display, &home, Theme::Light);
     let app = driver.launch(Path::new(APP));
     app.wait_for("the dashboard", "window.__groveFeed?.status === 'live'", WAIT);

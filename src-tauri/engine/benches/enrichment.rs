@@ -282,7 +282,7 @@ fn populate(store: &Store) -> Vec<String> {
         lifecycle.session.reason = SessionReason::TaskInProgress;
         lifecycle.runtime.state = RuntimeState::Alive;
         lifecycle.runtime.reason = RuntimeReason::ProcessRunning;
-        lifecycle.runtime.handle = Some(RuntimeHandle { kind: RuntimeKind::Tmux, id: id.to_string() });
+        lifecycle.runtime.handle = Some(RuntimeHandle::new(RuntimeKind::Tmux, id.to_string()));
         let record = SessionRecord {
             version: RECORD_VERSION,
             id: id.clone(),

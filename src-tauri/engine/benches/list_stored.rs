@@ -90,7 +90,7 @@ fn populate(root: &Path, count: usize) -> usize {
         lifecycle.pr.url = Some(format!("https://github.com/acme/proj{p}/pull/{}", 1000 + i));
         lifecycle.runtime.state = RuntimeState::Alive;
         lifecycle.runtime.reason = RuntimeReason::ProcessRunning;
-        lifecycle.runtime.handle = Some(RuntimeHandle { kind: RuntimeKind::Tmux, id: id.to_string() });
+        lifecycle.runtime.handle = Some(RuntimeHandle::new(RuntimeKind::Tmux, id.to_string()));
         let mut extra = serde_json::Map::new();
         extra.insert(
             "prEnrichment".into(),

@@ -2,9 +2,10 @@
 //! sessions on a private tmux server. Target: under 200 ms for 500 sessions.
 //!
 //! Run: `cargo bench -p grove-engine --bench tmux_liveness`. Needs tmux. Prints a markdown
-//! table of medians. The server (its own `-L` socket, never the user's) is killed at the end,
+//! table of medians. The server (its own `-S` socket, never the user's) is killed at the end,
 //! also when the benchmark panics.
 
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -21,12 +22,12 @@ const TARGET: Duration = Duration::from_millis(200);
 
 /// The private tmux server, killed when dropped.
 struct Server {
-    socket: String,
+    socket: PathBuf,
 }
 
 impl Server {
     fn tmux(&self, args: &[String]) {
-        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("run tmux");
+        let out = Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().expect("run tmux");
         assert!(out.status.success(), "tmux failed: {}", String::from_utf8_lossy(&out.stderr));
     }
 
@@ -48,21 +49,15 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let path = Command::new("tmux").args(["-L", &self.socket, "display-message", "-p", "#{socket_path}"]).output();
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+        let _ = Command::new("tmux").arg("-S").arg(&self.socket).arg("kill-server").output();
         // tmux leaves its socket file behind after kill-server.
-        if let Ok(out) = path {
-            let path = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-            if path.starts_with('/') {
-                let _ = std::fs::remove_file(path);
-            }
-        }
+        let _ = std::fs::remove_file(&self.socket);
     }
 }
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
-    let server = Server { socket: format!("grove-bench-{}", std::process::id()) };
+    let server = Server { socket: std::env::temp_dir().join(format!("grove-bench-{}.sock", std::process::id())) };
     let probe = TmuxProbe::new(server.socket.clone());
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("tmux liveness benchmark ({cores} cores available, {RUNS} runs per case)\n");
@@ -74,7 +69,7 @@ fn main() {
         server.grow_to(created, count);
         created = count;
         let handles: Vec<RuntimeHandle> =
-            (0..count).map(|n| RuntimeHandle { kind: RuntimeKind::Tmux, id: format!("b{n}") }).collect();
+            (0..count).map(|n| RuntimeHandle::new(RuntimeKind::Tmux, format!("b{n}"))).collect();
         let mut times: Vec<Duration> = (0..=RUNS)
             .map(|_| {
                 let start = Instant::now();

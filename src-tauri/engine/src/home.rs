@@ -87,11 +87,91 @@ impl GroveHome {
         self.root.join("logs")
     }
 
-    /// The name of Grove's own tmux socket (`tmux -L <name>`). Derived from the home path so that
-    /// Grove never sees the user's other tmux sessions and two homes never share a server.
-    pub fn tmux_socket_name(&self) -> String {
-        format!("grove-{:012x}", fnv1a(self.root.as_os_str().as_encoded_bytes()) >> 16)
+    /// Grove's own tmux socket (SPEC D11a): an absolute path, passed as `tmux -S <path>` by every
+    /// tmux call Grove makes (see [`tmux_socket_args`]). It depends on this home alone, never on
+    /// `TMUX_TMPDIR` or `TMPDIR`, so every process with the same `GROVE_HOME` reaches the same
+    /// server, and two homes never share one. Where, first that fits in a socket address:
+    /// `$XDG_RUNTIME_DIR/grove/<hash>.sock` when that directory is usable (per user, and never
+    /// swept by tmp cleaners), else `<home>/tmux/<hash>.sock`, else the short
+    /// `/tmp/grove-<uid>/<hash>.sock` (a long home path; a cleaner there is survived because a
+    /// missing socket is not taken as evidence that sessions died).
+    pub fn tmux_socket(&self) -> PathBuf {
+        let file = format!("{:012x}.sock", fnv1a(self.root.as_os_str().as_encoded_bytes()) >> 16);
+        let runtime_dir = env_dir(RUNTIME_DIR_ENV).filter(|d| usable_dir(d)).map(|d| d.join("grove"));
+        let candidates = runtime_dir.into_iter().chain([self.root.join("tmux"), short_socket_dir()]);
+        let mut last = PathBuf::new();
+        for dir in candidates {
+            last = dir.join(&file);
+            if last.as_os_str().len() <= MAX_SOCKET_PATH {
+                break;
+            }
+        }
+        last
     }
+}
+
+/// The environment variable naming the per-user runtime directory (XDG base directory spec).
+const RUNTIME_DIR_ENV: &str = "XDG_RUNTIME_DIR";
+
+/// The longest socket path that fits every platform's `sockaddr_un`: its `sun_path` holds 104
+/// bytes on macOS and the BSDs (108 on Linux), one of which is the terminating NUL.
+const MAX_SOCKET_PATH: usize = 103;
+
+/// The arguments that put a tmux client on the server at `socket`: `-S <socket>`. The one place
+/// that builds them, so no call can reach another server by accident (SPEC D11a, G4).
+pub fn tmux_socket_args(socket: &Path) -> [std::ffi::OsString; 2] {
+    ["-S".into(), socket.as_os_str().to_owned()]
+}
+
+/// Creates the directory of `socket` (owner-only, 0700) so tmux can start a server there, and
+/// checks that an existing one belongs to this user: tmux creates the socket file but not its
+/// directory, and a directory somebody else controls could hand Grove another server.
+pub fn prepare_tmux_socket_dir(socket: &Path) -> std::io::Result<()> {
+    let Some(dir) = socket.parent() else { return Ok(()) };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        let meta = std::fs::metadata(dir)?;
+        // SAFETY: getuid has no preconditions and cannot fail.
+        if meta.uid() != unsafe { libc::getuid() } {
+            return Err(std::io::Error::other(format!("{} belongs to another user", dir.display())));
+        }
+        if meta.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
+}
+
+/// Whether `dir` is a directory this process can create files in.
+fn usable_dir(dir: &Path) -> bool {
+    if !dir.is_dir() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else { return false };
+        // SAFETY: `c` is a valid NUL-terminated path that outlives the call.
+        unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
+    }
+    #[cfg(not(unix))]
+    true
+}
+
+/// The last resort for a home whose path is too long for a socket: short, per user, and fixed
+/// (not `TMPDIR`, which differs between processes).
+fn short_socket_dir() -> PathBuf {
+    #[cfg(unix)]
+    {
+        // SAFETY: getuid has no preconditions and cannot fail.
+        PathBuf::from(format!("/tmp/grove-{}", unsafe { libc::getuid() }))
+    }
+    #[cfg(not(unix))]
+    std::env::temp_dir().join("grove")
 }
 
 /// The global config file: `$GROVE_CONFIG`, else `<platform config dir>/grove/config.toml`.
@@ -133,7 +213,7 @@ fn platform_config_dir() -> PathBuf {
 }
 
 /// FNV-1a: a tiny hash whose output never changes between Rust releases, unlike `DefaultHasher`,
-/// so the tmux socket name stays the same across Grove upgrades.
+/// so the tmux socket path stays the same across Grove upgrades.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
@@ -155,9 +235,36 @@ mod tests {
 
     #[test]
     fn tmux_socket_is_stable_per_home_and_distinct_between_homes() {
-        let a = GroveHome::at("/a").tmux_socket_name();
-        assert_eq!(a, GroveHome::at("/a").tmux_socket_name(), "same home must give the same socket");
-        assert_ne!(a, GroveHome::at("/b").tmux_socket_name(), "two homes must never share a tmux server");
-        assert!(a.starts_with("grove-") && a.len() == "grove-".len() + 12, "{a}");
+        let a = GroveHome::at("/a").tmux_socket();
+        assert_eq!(a, GroveHome::at("/a").tmux_socket(), "same home must give the same socket");
+        assert_ne!(a, GroveHome::at("/b").tmux_socket(), "two homes must never share a tmux server");
+        assert!(a.is_absolute(), "tmux -S needs an absolute path, got {}", a.display());
+        let name = a.file_name().unwrap().to_str().unwrap();
+        assert!(name.ends_with(".sock") && name.len() == 12 + ".sock".len(), "{name}");
+    }
+
+    #[test]
+    fn tmux_socket_of_a_long_home_still_fits_a_socket_address() {
+        let long = format!("/{}", "deep/".repeat(40));
+        let socket = GroveHome::at(&long).tmux_socket();
+        assert!(socket.as_os_str().len() <= MAX_SOCKET_PATH, "{} is too long for a socket", socket.display());
+        assert!(socket.is_absolute());
+    }
+
+    #[test]
+    fn socket_args_name_the_path() {
+        let args = tmux_socket_args(Path::new("/run/grove/x.sock"));
+        assert_eq!(args, ["-S".into(), std::ffi::OsString::from("/run/grove/x.sock")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn socket_directory_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("tmux").join("x.sock");
+        prepare_tmux_socket_dir(&socket).expect("create the socket directory");
+        let mode = std::fs::metadata(socket.parent().unwrap()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "only the owner may reach Grove's tmux server");
     }
 }

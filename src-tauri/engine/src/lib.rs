@@ -14,6 +14,7 @@ pub mod logging;
 pub mod manager;
 pub mod ops;
 pub mod probe;
+pub mod process_identity;
 pub mod react;
 pub mod scm;
 pub mod session;

@@ -1,27 +1,26 @@
-//! Bounded enrichment of sessions (SPEC D2-D5, D9-D11): joins or starts the probe flights of each
+//! Bounded enrichment of sessions (SPEC D2-D5, D9-D11a): joins or starts the probe flights of each
 //! session, waits for them until the caller's deadline, combines what landed into a view and
-//! merges positive evidence back to disk. Terminal and cooling sessions are not probed.
+//! merges positive evidence back to disk. Terminal and cooling sessions are not probed, except
+//! that a session written down as lost has its runtime probed again, so a false death is undone.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio::time::{Duration, Instant};
 
 use super::cooldown::{Cooldowns, Cooling};
+use super::findings::{Findings, LivenessMap};
 use super::flight::{FlightTable, Landing, ProbeKind, Ticket};
-use super::merge::{Conclusion, persist};
+use super::merge::{is_runtime_lost, persist};
 use super::policy::EnrichmentPolicy;
 use super::probes::Probes;
 use super::view::{Enrichment, LiveFields, SessionKey, SessionView};
-use crate::probe::{ActivitySource, AgentActivity, AgentInfo, AgentProbe, Confidence, Liveness, ProbeError};
-use crate::session::{Activity, AgentExit, RuntimeHandle, RuntimeReason, RuntimeState, SessionRecord, is_terminal};
+use crate::probe::{AgentActivity, AgentInfo, AgentProbe, ProbeError};
+use crate::session::{AgentExit, RuntimeHandle, RuntimeReason, RuntimeState, SessionRecord, is_terminal};
 use crate::store::{Store, StoredSessions};
-
-/// One runtime batch's answer, shared by every session it covers.
-type LivenessMap = Arc<HashMap<String, Liveness>>;
 
 /// Whether a pass probes agent info or reuses the last answer (SPEC D9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,12 +155,18 @@ impl Enricher {
 
     /// The live fields and enrichment of a session that is not to be probed: terminal (disk says
     /// all there is), or cooling down after a timeout (SPEC D4). `None` if it is to be probed.
+    /// A session written down as lost is probed (its runtime only) unless it is cooling down.
     fn unprobed(&self, record: &SessionRecord) -> Option<(LiveFields, Enrichment)> {
-        if is_terminal(&record.lifecycle) {
-            return Some((LiveFields::default(), Enrichment::Stored));
+        let stored = (LiveFields::default(), Enrichment::Stored);
+        let lost = is_runtime_lost(record);
+        if is_terminal(&record.lifecycle) && !lost {
+            return Some(stored);
         }
         let key = SessionKey::of(record);
         let Cooling { timed_out_at, .. } = self.cooldowns.get(&key, Instant::now())?;
+        if lost {
+            return Some(stored);
+        }
         let live = LiveFields { info: self.last_info(&key), ..LiveFields::default() };
         Some((live, Enrichment::TimedOut { at: timed_out_at }))
     }
@@ -211,7 +216,9 @@ impl Enricher {
         since: Option<Instant>,
     ) -> SessionView {
         let key = SessionKey::of(&record);
-        let agent = self.probes.agent(&record.agent);
+        // A session written down as lost is asked only whether its runtime lives (SPEC D11a).
+        let lost = is_runtime_lost(&record);
+        let agent = if lost { None } else { self.probes.agent(&record.agent) };
         let runtime = async {
             match runtime {
                 RuntimeWait::NotProbed => None,
@@ -242,6 +249,10 @@ impl Enricher {
         let (runtime, activity, info) = tokio::join!(runtime, activity, info);
         let mut found = Findings::new(&record, Utc::now());
         found.runtime(runtime);
+        if lost && found.conclusion.adopted_at.is_none() {
+            // Still lost, or not known to live: shown as disk has it, nothing written.
+            return SessionView { record, live: LiveFields::default(), enrichment: Enrichment::Stored };
+        }
         found.activity(activity);
         match info {
             Some(landing) => found.info(landing, self.last_info(&key)),
@@ -315,121 +326,5 @@ impl Enricher {
             *at = cooling.timed_out_at;
         }
         SessionView { record, live: found.live, enrichment }
-    }
-}
-
-/// What the probes of one session found, gathered before anything is written.
-struct Findings<'a> {
-    base: &'a SessionRecord,
-    at: DateTime<Utc>,
-    live: LiveFields,
-    conclusion: Conclusion,
-    runtime_failed: bool,
-    answered: bool,
-    timed_out: bool,
-    error: Option<ProbeError>,
-}
-
-impl<'a> Findings<'a> {
-    fn new(base: &'a SessionRecord, at: DateTime<Utc>) -> Self {
-        Self {
-            base,
-            at,
-            live: LiveFields::default(),
-            conclusion: Conclusion::default(),
-            runtime_failed: false,
-            answered: false,
-            timed_out: false,
-            error: None,
-        }
-    }
-
-    /// Notes a landing that was not an answer; true if it was one.
-    fn landed<T>(&mut self, landing: Landing<T>) -> Option<T> {
-        match landing {
-            Landing::Answered(value) => {
-                self.answered = true;
-                return Some(value);
-            }
-            Landing::Failed(e) => {
-                self.error.get_or_insert(e);
-            }
-            Landing::TimedOut => self.timed_out = true,
-        }
-        None
-    }
-
-    fn runtime(&mut self, landing: Option<Landing<LivenessMap>>) {
-        let Some(landing) = landing else { return };
-        let handle = self.base.lifecycle.runtime.handle.as_ref().map_or("", |h| h.id.as_str());
-        let liveness = match self.landed(landing) {
-            Some(answers) => answers.get(handle).cloned(),
-            None => {
-                self.runtime_failed = true;
-                return;
-            }
-        };
-        let Some(liveness) = liveness else {
-            let reason = format!("its answer does not mention {handle}");
-            self.error.get_or_insert(ProbeError::Unreadable { probe: "runtime", reason });
-            self.runtime_failed = true;
-            return;
-        };
-        self.conclusion = Conclusion::from_liveness(self.base, &liveness, self.at);
-        match liveness {
-            Liveness::Alive { pid } => self.live.pid = pid,
-            // The process check is the strongest evidence of `exited` (SPEC I0).
-            Liveness::Exited => self.exited(),
-            Liveness::Missing if self.conclusion.lost_at.is_some() => self.exited(),
-            Liveness::Missing => {}
-        }
-    }
-
-    fn exited(&mut self) {
-        self.live.activity = Some(Activity::Exited);
-        self.live.activity_source = Some(ActivitySource::Process);
-        self.live.activity_confidence = Some(Confidence::High);
-        self.live.activity_detail = Some("the agent's process is gone".into());
-        self.live.activity_since = Some(self.at);
-    }
-
-    fn activity(&mut self, landing: Option<Landing<AgentActivity>>) {
-        let Some(landing) = landing else { return };
-        let Some(reading) = self.landed(landing) else {
-            self.live.activity.get_or_insert(Activity::Unknown);
-            return;
-        };
-        if self.live.activity.is_none() {
-            self.live.activity = Some(reading.activity);
-            self.live.activity_source = Some(reading.source);
-            self.live.activity_detail = reading.detail;
-            self.live.activity_confidence = Some(reading.confidence);
-            self.live.activity_since = reading.evidence_at;
-            self.live.dialog = reading.dialog;
-        }
-        self.live.last_activity_at = reading.last_activity_at;
-        self.live.agent_error = reading.error;
-        let rebound = reading.session_rebound && reading.agent_session_id != self.base.agent_session_id;
-        if self.base.agent_session_id.is_none() || rebound {
-            self.conclusion.agent_session_id = reading.agent_session_id;
-            self.conclusion.rebind_session = rebound;
-        }
-    }
-
-    fn info(&mut self, landing: Landing<AgentInfo>, last: Option<AgentInfo>) {
-        self.live.info = self.landed(landing).or(last);
-    }
-
-    /// A timeout outranks a failure, which outranks an answer: the UI shows the worst news.
-    fn enrichment(&self) -> Enrichment {
-        if self.timed_out {
-            Enrichment::TimedOut { at: self.at }
-        } else if let Some(e) = &self.error {
-            Enrichment::Failed { at: self.at, error: e.to_string() }
-        } else if self.answered {
-            Enrichment::Enriched { at: self.at }
-        } else {
-            Enrichment::Stored
-        }
     }
 }

@@ -1,4 +1,4 @@
-//! Merge-back (SPEC D5, D10, D11). Enrichment works on a copy of the record; what it concluded is
+//! Merge-back (SPEC D5, D10, D11, D11a). Enrichment works on a copy of the record; what it concluded is
 //! written back as a [`Conclusion`] applied under the store's lock to the record as it is on disk
 //! *then*. Each part is written only if disk still holds what the enrichment started from, so a
 //! field another writer changed meanwhile (a kill, a restore, the CLI) wins. Only positive
@@ -23,6 +23,9 @@ pub(crate) struct Conclusion {
     /// The agent's process ended on its own (its pane stays, dead): the session becomes
     /// `terminated/agent_process_exited`, a crash (SPEC A2a), with how it ended when known.
     pub exited: Option<AgentExit>,
+    /// A session recorded `terminated/runtime_lost` whose runtime is in fact alive (SPEC D11a):
+    /// it is adopted back, its session part working again.
+    pub adopted_at: Option<DateTime<Utc>>,
     /// The agent's own session id, when the record has none yet (needed to resume it, SPEC F4),
     /// or when the agent reported a new one (`rebind_session`).
     pub agent_session_id: Option<String>,
@@ -34,6 +37,23 @@ pub(crate) struct Conclusion {
 impl Conclusion {
     /// What `liveness` of `base`'s runtime means for its record, seen at `now`.
     pub fn from_liveness(base: &SessionRecord, liveness: &Liveness, now: DateTime<Utc>) -> Self {
+        let current = &base.lifecycle.runtime;
+        if is_runtime_lost(base) {
+            // Only a live runtime changes a session already written down as lost: it was a false
+            // death, and the session is adopted back (SPEC D11a). Absence confirms what is there.
+            return match liveness {
+                Liveness::Alive { .. } => Self {
+                    runtime: Some(RuntimePart {
+                        state: RuntimeState::Alive,
+                        reason: RuntimeReason::ProcessRunning,
+                        ..current.clone()
+                    }),
+                    adopted_at: Some(now),
+                    ..Self::default()
+                },
+                _ => Self::default(),
+            };
+        }
         let (state, reason) = match liveness {
             Liveness::Alive { .. } => (RuntimeState::Alive, RuntimeReason::ProcessRunning),
             // A spawn in progress may not have created its runtime yet: absence proves nothing.
@@ -43,8 +63,9 @@ impl Conclusion {
             // The pane is there but its process ended: the process is what is missing.
             Liveness::Exited => (RuntimeState::Exited, RuntimeReason::ProcessMissing),
             Liveness::Missing => (RuntimeState::Missing, missing_reason(base)),
+            // Not evidence either way (SPEC D11): nothing to write.
+            Liveness::Unknown { .. } => return Self::default(),
         };
-        let current = &base.lifecycle.runtime;
         let runtime = (current.state != state || current.reason != reason).then(|| RuntimePart {
             state,
             reason,
@@ -57,7 +78,7 @@ impl Conclusion {
             last_lines: Vec::new(),
             at: now,
         });
-        Self { runtime, lost_at, exited, agent_session_id: None, rebind_session: false }
+        Self { runtime, lost_at, exited, ..Self::default() }
     }
 
     /// Whether there is nothing to write.
@@ -91,6 +112,15 @@ impl Conclusion {
             session.last_transition_at = exit.at;
             disk.exit = Some(exit.clone());
         }
+        if let Some(at) = self.adopted_at
+            && disk.lifecycle.session == base.lifecycle.session
+        {
+            let session = &mut disk.lifecycle.session;
+            session.state = SessionState::Working;
+            session.reason = SessionReason::TaskInProgress;
+            session.terminated_at = None;
+            session.last_transition_at = at;
+        }
         let unchanged = disk.agent_session_id == base.agent_session_id;
         if let Some(agent_session_id) = &self.agent_session_id
             && (disk.agent_session_id.is_none() || (self.rebind_session && unchanged))
@@ -98,6 +128,22 @@ impl Conclusion {
             disk.agent_session_id = Some(agent_session_id.clone());
         }
     }
+}
+
+/// Whether `record` was written down as dead by a probe (`terminated/runtime_lost`) and still
+/// names a runtime whose life can be proven: such a session is probed again, so a false death
+/// can be undone (SPEC D11a). A tmux session listed by Grove's own server is proof; a bare pid is
+/// not (after a reboot it may name anybody's process), so a process runtime needs the start time
+/// its handle recorded (SPEC F8).
+pub(crate) fn is_runtime_lost(record: &SessionRecord) -> bool {
+    let session = &record.lifecycle.session;
+    let provable = record
+        .lifecycle
+        .runtime
+        .handle
+        .as_ref()
+        .is_some_and(|h| h.kind == RuntimeKind::Tmux || h.process.as_ref().is_some_and(|p| p.start.is_some()));
+    session.state == SessionState::Terminated && session.reason == SessionReason::RuntimeLost && provable
 }
 
 /// The runtime reason for a runtime found missing, by the kind of runtime it was.
@@ -125,6 +171,7 @@ pub(crate) async fn persist(
 mod tests {
     use super::*;
     use crate::ids::{ProjectId, SessionId};
+    use crate::process_identity::{ProcessIdentity, ProcessStart};
     use crate::session::{Lifecycle, RECORD_VERSION, RuntimeHandle, SessionKind};
 
     fn now() -> DateTime<Utc> {
@@ -137,7 +184,7 @@ mod tests {
         lifecycle.session.reason = SessionReason::TaskInProgress;
         lifecycle.runtime.state = RuntimeState::Alive;
         lifecycle.runtime.reason = RuntimeReason::ProcessRunning;
-        lifecycle.runtime.handle = Some(RuntimeHandle { kind, id: "api-1".into() });
+        lifecycle.runtime.handle = Some(RuntimeHandle::new(kind, "api-1"));
         SessionRecord {
             version: RECORD_VERSION,
             id: SessionId::new("api-1").unwrap(),
@@ -185,6 +232,48 @@ mod tests {
             assert_eq!(session.terminated_at, Some(now()), "{kind}: terminatedAt must be set");
             assert_eq!(runtime.handle, base.lifecycle.runtime.handle, "{kind}: the handle is kept for restore");
         }
+    }
+
+    #[test]
+    fn a_lost_session_found_alive_is_adopted_and_one_still_missing_is_left_alone() {
+        let base = working(RuntimeKind::Tmux);
+        let mut lost = base.clone();
+        Conclusion::from_liveness(&base, &Liveness::Missing, now()).apply(&base, &mut lost);
+        assert!(is_runtime_lost(&lost), "precondition: written down as lost");
+
+        for liveness in [Liveness::Missing, Liveness::Exited, Liveness::Unknown { reason: "no server".into() }] {
+            let conclusion = Conclusion::from_liveness(&lost, &liveness, now());
+            assert!(conclusion.is_empty(), "{liveness:?} must not rewrite a lost session: {conclusion:?}");
+        }
+        let later: DateTime<Utc> = "2025-03-05T00:00:00Z".parse().unwrap();
+        let mut disk = lost.clone();
+        Conclusion::from_liveness(&lost, &Liveness::Alive { pid: Some(7) }, later).apply(&lost, &mut disk);
+        let (session, runtime) = (&disk.lifecycle.session, &disk.lifecycle.runtime);
+        assert_eq!((session.state, session.reason), (SessionState::Working, SessionReason::TaskInProgress));
+        assert_eq!((runtime.state, runtime.reason), (RuntimeState::Alive, RuntimeReason::ProcessRunning));
+        assert_eq!(session.terminated_at, None, "an adopted session has not ended");
+        assert_eq!(session.last_transition_at, later);
+        assert_eq!(runtime.handle, base.lifecycle.runtime.handle, "the handle is kept");
+    }
+
+    #[test]
+    fn a_lost_process_runtime_is_probed_again_only_with_its_start_time() {
+        let base = working(RuntimeKind::Process);
+        let mut lost = base.clone();
+        Conclusion::from_liveness(&base, &Liveness::Missing, now()).apply(&base, &mut lost);
+        assert!(!is_runtime_lost(&lost), "a bare pid may name anybody's process by now");
+        let handle = lost.lifecycle.runtime.handle.take().map(|h| {
+            h.with_process(Some(ProcessIdentity { pid: 7, start: Some(ProcessStart::from("linux:b:1".to_owned())) }))
+        });
+        lost.lifecycle.runtime.handle = handle;
+        assert!(is_runtime_lost(&lost), "with its start time recorded it can be proven alive");
+    }
+
+    #[test]
+    fn unknown_concludes_nothing() {
+        let base = working(RuntimeKind::Tmux);
+        let conclusion = Conclusion::from_liveness(&base, &Liveness::Unknown { reason: "no server".into() }, now());
+        assert!(conclusion.is_empty(), "a runtime that cannot be judged must not be written down: {conclusion:?}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! - `flight`: single flight per (session, probe kind), each caller with its own deadline (D3);
 //! - `cooldown`: no probe of a session for 15 s after one of its probes timed out (D4);
 //! - `enrich`: bounded probing of a session and combining the answers into a view (D2, D9, D11);
+//! - `findings`: what one session's probes found, and what of it goes to disk (D11, D11a);
 //! - `merge`: writing positive evidence back without overwriting newer writers (D5, D10);
 //! - `cache` and `refresher`: the stale-while-revalidate snapshot with its generation guard and
 //!   retry backoff (D6-D8);
@@ -12,6 +13,7 @@
 mod cache;
 mod cooldown;
 mod enrich;
+mod findings;
 mod flight;
 mod merge;
 mod nudge;

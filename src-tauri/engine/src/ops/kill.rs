@@ -84,13 +84,15 @@ impl Ops {
 
 /// The runtime Grove may end for `record` (SPEC G4), if any. A tmux session is named like the
 /// session on Grove's own socket, so it is provably Grove's whether or not a handle was recorded.
-/// A process is signalled only while the record says it runs: once it has ended, its pid may
-/// already belong to someone else's process.
+/// A process is signalled only while the record says it runs, or when its start time was
+/// recorded (SPEC F8): without one, once it has ended its pid may already belong to someone
+/// else's process; with one, the signal path itself refuses a pid that names another process.
 pub(crate) fn provably_ours(record: &SessionRecord) -> Option<RuntimeHandle> {
     match (&record.lifecycle.runtime.handle, record.runtime) {
         (Some(handle), _) if handle.kind == RuntimeKind::Tmux => Some(handle.clone()),
-        (None, RuntimeKind::Tmux) => Some(RuntimeHandle { kind: RuntimeKind::Tmux, id: record.id.to_string() }),
+        (None, RuntimeKind::Tmux) => Some(RuntimeHandle::new(RuntimeKind::Tmux, record.id.to_string())),
         (Some(handle), _) if !is_terminal(&record.lifecycle) => Some(handle.clone()),
+        (Some(handle), _) if handle.process.as_ref().is_some_and(|p| p.start.is_some()) => Some(handle.clone()),
         _ => None,
     }
 }

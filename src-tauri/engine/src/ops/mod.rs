@@ -5,7 +5,7 @@
 //! - User text never goes through a shell: git and tmux get argv words, the agent's command is
 //!   handed to tmux as separate words after `--` (tmux executes them directly), and prompts and
 //!   messages travel in 0600 files.
-//! - tmux always runs on Grove's own socket (`tmux -L <socket>`); the user's server is never
+//! - tmux always runs on Grove's own socket (`tmux -S <path>`, SPEC D11a); the user's server is never
 //!   addressed. Processes are signalled only as groups Grove started and recorded (SPEC G4).
 //! - The record is the last thing a spawn writes, so a reader never sees a half-made session;
 //!   a failing step rolls back the earlier ones and the error names the step.

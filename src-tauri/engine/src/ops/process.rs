@@ -1,6 +1,7 @@
 //! The plain-process runtime: an agent started as a child in its own process group, and ended
-//! by signalling that group with escalating signals (SPEC F3, G4). Only a pid Grove recorded in
-//! a session's runtime handle is ever signalled, and only as the group it leads.
+//! by signalling that group with escalating signals (SPEC F3, G4, F8). Only a pid Grove recorded
+//! in a session's runtime handle is ever signalled, only as the group it leads, and never once
+//! that pid names another process (its start time differs from the recorded one).
 
 use std::ffi::OsString;
 use std::fs::OpenOptions;
@@ -9,6 +10,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use super::error::Cause;
+use crate::process_identity::ProcessIdentity;
 
 /// The signals of a kill, in order (SPEC F3): interrupt (agents save and exit), terminate, then
 /// kill, which cannot be ignored.
@@ -47,16 +49,20 @@ pub fn start(argv: &[OsString], cwd: &Path, env: &[(String, String)], log: &Path
     Ok(pid)
 }
 
-/// Ends the process group `pgid` with [`KILL_ESCALATION`], [`KILL_STEP`] apart. Returns once the
-/// group is gone; ESRCH (no such group) at any point means done.
+/// Ends the process group that `leader` leads with [`KILL_ESCALATION`], [`KILL_STEP`] apart.
+/// Returns once the group is gone; ESRCH (no such group) at any point means done. Before every
+/// signal the leader's identity is checked: a pid that now names another process means Grove's
+/// group is gone (the kernel does not hand out a pid still in use as a group id), so that pid is
+/// never signalled.
 #[cfg(unix)]
-pub async fn kill_group(pgid: u32) -> Result<(), Cause> {
+pub async fn kill_group(leader: &ProcessIdentity) -> Result<(), Cause> {
+    let pgid = leader.pid;
     let pg = libc::pid_t::try_from(pgid)
         .ok()
         .filter(|p| *p > 1)
         .ok_or_else(|| Cause::Invalid(format!("{pgid} is not a process group Grove could have started")))?;
     for signal in KILL_ESCALATION {
-        if !signal_group(pg, signal)? {
+        if reused(leader) || !signal_group(pg, signal)? {
             return Ok(());
         }
         let deadline = tokio::time::Instant::now() + KILL_STEP;
@@ -70,6 +76,16 @@ pub async fn kill_group(pgid: u32) -> Result<(), Cause> {
     // SIGKILL cannot be caught; a group still there after it holds only zombies or processes in
     // uninterruptible sleep, which will go without Grove's help.
     Ok(())
+}
+
+/// Whether the recorded leader's pid now names another process (SPEC F8, G4).
+#[cfg(unix)]
+fn reused(leader: &ProcessIdentity) -> bool {
+    let reused = leader.presence() == crate::process_identity::Presence::Reused;
+    if reused {
+        tracing::warn!(pid = leader.pid, "not signalling: the pid now names another process; Grove's is gone");
+    }
+    reused
 }
 
 /// Whether every process left in group `pg` has already exited and only waits to be reaped (a
@@ -123,6 +139,27 @@ fn signal_group(pg: libc::pid_t, signal: libc::c_int) -> Result<bool, Cause> {
 
 /// Without process groups Grove cannot prove which processes are its own, so it kills none (G4).
 #[cfg(not(unix))]
-pub async fn kill_group(pgid: u32) -> Result<(), Cause> {
-    Err(Cause::Invalid(format!("stopping process {pgid} is not supported on this platform")))
+pub async fn kill_group(leader: &ProcessIdentity) -> Result<(), Cause> {
+    Err(Cause::Invalid(format!("stopping process {} is not supported on this platform", leader.pid)))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::process::CommandExt;
+
+    use super::*;
+    use crate::process_identity::ProcessStart;
+
+    #[tokio::test]
+    async fn a_group_whose_leader_pid_names_another_process_is_never_signalled() {
+        let mut leader = std::process::Command::new("sleep").arg("30").process_group(0).spawn().expect("start sleep");
+        let pid = leader.id();
+        let reused = ProcessIdentity { pid, start: Some(ProcessStart::from("linux:an-earlier-boot:1".to_owned())) };
+        kill_group(&reused).await.expect("a reused pid means Grove's group is gone: done, not an error");
+        assert!(matches!(leader.try_wait(), Ok(None)), "a pid with another start time must never be signalled");
+
+        kill_group(&ProcessIdentity::of(pid)).await.expect("Grove's own group is ended");
+        let status = leader.wait().expect("reap sleep");
+        assert!(!status.success(), "the recorded process itself is signalled: {status:?}");
+    }
 }

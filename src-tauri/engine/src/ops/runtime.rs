@@ -11,6 +11,7 @@ use super::{Ops, PROJECT_ENV, PROMPT_FILE_ENV, SESSION_ENV, process};
 use crate::events::{self, LAUNCH_EVENT};
 use crate::home::HOME_ENV;
 use crate::ids::{ProjectId, SessionId};
+use crate::process_identity::{Presence, ProcessIdentity};
 use crate::session::{RuntimeHandle, RuntimeKind};
 
 /// What to start: the session it belongs to, where, and how.
@@ -54,8 +55,10 @@ impl Ops {
         }
         match launch.kind {
             RuntimeKind::Tmux => {
-                self.tmux.new_session(launch.session, launch.cwd, &env, &launch.plan.argv).await?;
-                let handle = RuntimeHandle { kind: RuntimeKind::Tmux, id: launch.session.to_string() };
+                self.revive_tmux_socket().await;
+                let pane = self.tmux.new_session(launch.session, launch.cwd, &env, &launch.plan.argv).await?;
+                // The pane's process, so liveness can be judged even when no tmux server answers.
+                let handle = RuntimeHandle::new(RuntimeKind::Tmux, launch.session.to_string()).with_process(pane);
                 if let Some(prompt) = &launch.plan.paste_prompt
                     && let Err(e) = self.paste(launch.session, prompt).await
                 {
@@ -73,7 +76,8 @@ impl Ops {
                 }
                 let log = home.project_dir(launch.project).join("logs").join(format!("{}.log", launch.session));
                 let pid = process::start(&launch.plan.argv, launch.cwd, &env, &log)?;
-                Ok(RuntimeHandle { kind: RuntimeKind::Process, id: pid.to_string() })
+                Ok(RuntimeHandle::new(RuntimeKind::Process, pid.to_string())
+                    .with_process(Some(ProcessIdentity::of(pid))))
             }
         }
     }
@@ -86,6 +90,14 @@ impl Ops {
                 let name = SessionId::new(handle.id.clone())
                     .map_err(|e| Cause::Invalid(format!("runtime handle {:?}: {e}", handle.id)))?;
                 self.tmux.kill_session(&name).await?;
+                // The pane's process, proven Grove's by its start time, may outlive what the
+                // socket reaches: a server whose socket file was deleted answers nobody (SPEC
+                // D11a). It leads its own process group (tmux starts panes in a new session), so
+                // that group is ended the way a process runtime is; a restore must never leave
+                // the old agent running beside the new one.
+                if let Some(pane) = handle.process.as_ref().filter(|p| p.presence() == Presence::Same) {
+                    process::kill_group(pane).await?;
+                }
                 Ok(())
             }
             RuntimeKind::Process => {
@@ -93,9 +105,27 @@ impl Ops {
                     .id
                     .parse()
                     .map_err(|_| Cause::Invalid(format!("runtime handle {:?} is not a process id", handle.id)))?;
-                process::kill_group(pid).await
+                // The recorded start time, when the handle has one for this pid; an older record
+                // has none and keeps the pid-only behaviour.
+                let start = handle.process.as_ref().filter(|p| p.pid == pid).and_then(|p| p.start.clone());
+                process::kill_group(&ProcessIdentity { pid, start }).await
             }
         }
+    }
+
+    /// Before a call that may start a tmux server: if Grove's socket file is gone while a server
+    /// still runs Grove's sessions (a tmp cleaner), that server is asked to recreate it, so the
+    /// call reaches it instead of starting a second server that would hide those sessions
+    /// (SPEC D11a). Best effort: without a live recorded pane there is nothing to revive.
+    async fn revive_tmux_socket(&self) {
+        if self.tmux.socket().exists() {
+            return;
+        }
+        let store = self.store.clone();
+        let Ok(stored) = tokio::task::spawn_blocking(move || store.list_stored()).await else { return };
+        let panes = stored.sessions.iter().filter_map(|r| r.lifecycle.runtime.handle.as_ref());
+        let panes: Vec<_> = panes.filter(|h| h.kind == RuntimeKind::Tmux).filter_map(|h| h.process.as_ref()).collect();
+        crate::probe::revive_socket(self.tmux.socket(), panes).await;
     }
 
     /// Pastes `text` into tmux session `session` from a private temp file, removed afterwards.

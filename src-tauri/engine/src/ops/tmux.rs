@@ -1,6 +1,7 @@
-//! tmux write commands on Grove's own server (`tmux -L <socket>`, ARCHITECTURE §3.1): start a
-//! session, kill it, ask whether it exists, paste a file into it. Every call names the socket,
-//! so the user's default tmux server is never touched (SPEC G4). Targets use tmux's `=name`
+//! tmux write commands on Grove's own server (`tmux -S <socket>`, SPEC D11a): start a session,
+//! kill it, ask whether it exists, paste a file into it. Every call names the socket by its
+//! absolute path, so the user's default tmux server is never touched (SPEC G4) and `TMUX_TMPDIR`
+//! cannot send Grove to another server. Targets use tmux's `=name`
 //! form, which matches the session name exactly instead of by prefix (`api-1` must never hit
 //! `api-10`).
 
@@ -9,8 +10,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::command::{Cmd, CommandError, CommandOutput};
-use crate::home::GroveHome;
+use crate::home::{GroveHome, prepare_tmux_socket_dir, tmux_socket_args};
 use crate::ids::SessionId;
+use crate::process_identity::ProcessIdentity;
 
 /// Deadline of one tmux client call. tmux answers in milliseconds; 10 s covers a server
 /// starting on a loaded machine while still ending an operation stuck on a wedged server.
@@ -27,18 +29,18 @@ const NO_SESSION: &str = "can't find session";
 #[derive(Debug, Clone)]
 pub struct Tmux {
     program: OsString,
-    socket: String,
+    socket: PathBuf,
 }
 
 impl Tmux {
-    /// The server on socket `socket` (the `-L` name), running `tmux` from `PATH`.
-    pub fn new(socket: impl Into<String>) -> Self {
+    /// The server on the socket at path `socket`, running `tmux` from `PATH`.
+    pub fn new(socket: impl Into<PathBuf>) -> Self {
         Self { program: OsString::from("tmux"), socket: socket.into() }
     }
 
-    /// Grove's server for `home` (`GroveHome::tmux_socket_name`).
+    /// Grove's server for `home` (`GroveHome::tmux_socket`).
     pub fn for_home(home: &GroveHome) -> Self {
-        Self::new(home.tmux_socket_name())
+        Self::new(home.tmux_socket())
     }
 
     /// The same server, reached through `program` instead of `tmux`.
@@ -47,8 +49,8 @@ impl Tmux {
         self
     }
 
-    /// The `-L` socket name.
-    pub fn socket(&self) -> &str {
+    /// The socket's path.
+    pub fn socket(&self) -> &Path {
         &self.socket
     }
 
@@ -56,7 +58,7 @@ impl Tmux {
     /// the user's own tmux changes nothing. The locale is left alone: the client that starts the
     /// server hands it its environment, and every agent would inherit a forced C locale.
     fn cmd(&self) -> Cmd {
-        Cmd::new(&self.program, TMUX_TIMEOUT).args(["-L", self.socket.as_str()]).env_remove("TMUX")
+        Cmd::new(&self.program, TMUX_TIMEOUT).args(tmux_socket_args(&self.socket)).env_remove("TMUX")
     }
 
     /// A call whose error message is matched: the C locale keeps tmux's `strerror` texts in the
@@ -65,28 +67,36 @@ impl Tmux {
         self.cmd().env("LC_ALL", "C")
     }
 
-    /// Starts a detached session `name` in `cwd` running `argv`, with `env` set in it. The words
-    /// follow `--` as separate arguments, which tmux (>= 3.0) executes directly without a shell;
-    /// see [`direct_exec_words`] for the one-word case.
+    /// Starts a detached session `name` in `cwd` running `argv`, with `env` set in it, and
+    /// returns the identity of its pane's process (pid and start time, SPEC D11a, F8) when tmux
+    /// printed it. The words follow `--` as separate arguments, which tmux (>= 3.0) executes
+    /// directly without a shell; see [`direct_exec_words`] for the one-word case.
     pub async fn new_session(
         &self,
         name: &SessionId,
         cwd: &Path,
         env: &[(String, String)],
         argv: &[OsString],
-    ) -> Result<(), CommandError> {
+    ) -> Result<Option<ProcessIdentity>, CommandError> {
+        // This call may start the server, which creates its socket but not the directory.
+        prepare_tmux_socket_dir(&self.socket).map_err(|e| CommandError::CannotStart {
+            command: format!("tmux -S {} new-session", self.socket.display()),
+            reason: format!("cannot prepare the socket directory: {e}"),
+        })?;
         // Panes stay after their agent exits, dead, with its exit status and last screen, so Grove
         // can tell a crash from a kill and show what the agent printed last (SPEC A2a, F4a). Set
         // in the same call that may start the server, before the session exists.
         let mut cmd = self
             .cmd()
             .args(["set-option", "-g", "remain-on-exit", "on", ";"])
-            .args(["new-session", "-d", "-s", name.as_str(), "-c"])
+            .args(["new-session", "-d", "-P", "-F", PANE_PID_FORMAT, "-s", name.as_str(), "-c"])
             .args([cwd]);
         for (key, value) in env {
             cmd = cmd.args(["-e".to_owned(), format!("{key}={value}")]);
         }
-        cmd.args(["--"]).args(direct_exec_words(argv)?).run().await.map(drop)
+        let out = cmd.args(["--"]).args(direct_exec_words(argv)?).run().await?;
+        // Read at once, while the pane's first process is surely the one tmux started.
+        Ok(String::from_utf8_lossy(&out.stdout).trim().parse::<u32>().ok().map(ProcessIdentity::of))
     }
 
     /// Whether session `name` exists. No server on the socket means it does not.
@@ -182,15 +192,18 @@ impl Tmux {
 
     /// The program and arguments of a client attached to session `name`, for a terminal view
     /// that runs it in a PTY. The environment is the caller's to set (`TMUX` must go).
-    pub fn attach_argv(&self, name: &SessionId) -> (OsString, Vec<String>) {
-        let args = ["-L", self.socket.as_str(), "attach-session", "-t", &exact(name)].map(str::to_owned);
-        (self.program.clone(), args.to_vec())
+    pub fn attach_argv(&self, name: &SessionId) -> (OsString, Vec<OsString>) {
+        let mut args = tmux_socket_args(&self.socket).to_vec();
+        args.extend(["attach-session", "-t", &exact(name)].map(OsString::from));
+        (self.program.clone(), args)
     }
 
-    /// The same attach as one line to paste into a shell. The target is quoted: zsh would
-    /// expand a word starting with `=` as a command's path.
+    /// The same attach as one line to paste into a shell. The socket path and the target are
+    /// quoted: a path may hold spaces, and zsh would expand a word starting with `=` as a
+    /// command's path.
     pub fn attach_command_line(&self, name: &SessionId) -> String {
-        format!("tmux -L {} attach-session -t '{}'", self.socket, exact(name))
+        let socket = shell_quote(&self.socket.to_string_lossy());
+        format!("tmux -S {socket} attach-session -t {}", shell_quote(&exact(name)))
     }
 
     /// Makes clients of this server draw in the terminal's normal screen instead of the alternate
@@ -218,7 +231,7 @@ impl Tmux {
             return Err(None);
         }
         Err(Some(CommandError::Failed {
-            command: format!("tmux -L {} {what}", self.socket),
+            command: format!("tmux -S {} {what}", self.socket.display()),
             status: out.status.to_string(),
             stderr,
         }))
@@ -235,6 +248,14 @@ pub struct PaneEnd {
     /// The signal that ended it ("SIGKILL"), when one did.
     pub signal: Option<String>,
 }
+
+/// `word` in single quotes for a POSIX shell; a quote inside is closed, escaped and reopened.
+fn shell_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+/// What `new-session -P` prints: the pid of the new session's pane.
+const PANE_PID_FORMAT: &str = "#{pane_pid}";
 
 /// `=name`: tmux's exact-match target for a session.
 fn exact(name: &SessionId) -> String {
@@ -265,6 +286,13 @@ mod tests {
 
     fn words(list: &[&str]) -> Vec<OsString> {
         list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn attach_line_quotes_the_socket_path_and_the_target() {
+        let tmux = Tmux::new("/home/a b/it's/x.sock");
+        let line = tmux.attach_command_line(&SessionId::new("api-1").unwrap());
+        assert_eq!(line, r"tmux -S '/home/a b/it'\''s/x.sock' attach-session -t '=api-1'");
     }
 
     #[test]

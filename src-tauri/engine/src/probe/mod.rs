@@ -44,10 +44,16 @@ pub enum Liveness {
     Exited,
     /// Positive evidence that the runtime does not exist.
     Missing,
+    /// This runtime could not be judged although the probe ran (no tmux server answers and the
+    /// record names no pane process to check, SPEC D11a): not evidence either way.
+    Unknown {
+        /// Why, for the enrichment error shown beside the session.
+        reason: String,
+    },
 }
 
 /// Runtime liveness (SPEC D1). One call answers for every handle given: for tmux that is one
-/// `tmux -L <socket> list-panes -a` invocation however many sessions there are.
+/// `tmux -S <socket> list-panes -a` invocation however many sessions there are.
 pub trait RuntimeProbe: Send + Sync {
     /// Liveness of each handle, keyed by `RuntimeHandle::id`. Every handle given gets an answer
     /// when the call succeeds.
@@ -155,11 +161,13 @@ pub trait AgentProbe: Send + Sync {
 pub mod agents;
 pub mod child;
 mod pid;
+mod revive;
 mod runtime;
 mod tmux;
 
 pub use agents::{AgentAdapters, AgentDirs, LastOutput, TmuxLastOutput};
 pub use pid::{PidProbe, pid_liveness};
+pub(crate) use revive::revive_socket;
 pub use runtime::RuntimeProbes;
 pub use tmux::TmuxProbe;
 pub(crate) use tmux::says_no_server;

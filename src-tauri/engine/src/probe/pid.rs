@@ -1,8 +1,11 @@
-//! Liveness of plain-process runtimes (SPEC D1): `kill(pid, 0)` per handle, no child process.
+//! Liveness of plain-process runtimes (SPEC D1, F8): `kill(pid, 0)` per handle, no child process,
+//! and the recorded start time when the handle has one, so a reused pid is not taken for the
+//! agent.
 
 use std::collections::HashMap;
 
 use super::{Liveness, ProbeError, ProbeFuture, RuntimeProbe};
+use crate::process_identity::Presence;
 use crate::session::RuntimeHandle;
 
 /// The name used in probe errors.
@@ -43,8 +46,19 @@ pub fn pid_liveness(id: &str) -> Result<Liveness, ProbeError> {
 
 impl RuntimeProbe for PidProbe {
     fn liveness<'a>(&'a self, handles: &'a [RuntimeHandle]) -> ProbeFuture<'a, HashMap<String, Liveness>> {
-        Box::pin(async move { handles.iter().map(|h| Ok((h.id.clone(), pid_liveness(&h.id)?))).collect() })
+        Box::pin(async move { handles.iter().map(|h| Ok((h.id.clone(), handle_liveness(h)?))).collect() })
     }
+}
+
+/// [`pid_liveness`] of the handle's pid, where a pid that now names another process (its start
+/// time differs from the one recorded in the handle) is missing.
+fn handle_liveness(handle: &RuntimeHandle) -> Result<Liveness, ProbeError> {
+    let liveness = pid_liveness(&handle.id)?;
+    let reused = |pid: u32| handle.process.as_ref().is_some_and(|p| p.pid == pid && p.presence() == Presence::Reused);
+    Ok(match liveness {
+        Liveness::Alive { pid: Some(pid) } if reused(pid) => Liveness::Missing,
+        other => other,
+    })
 }
 
 #[cfg(all(test, unix))]
@@ -69,6 +83,20 @@ mod tests {
     fn process_of_another_user_is_alive() {
         // pid 1 exists on every unix system; unprivileged, kill(1, 0) gives EPERM, as root success.
         assert_eq!(pid_liveness("1"), Ok(Liveness::Alive { pid: Some(1) }), "EPERM means the process exists");
+    }
+
+    #[test]
+    fn a_live_pid_with_another_start_time_is_missing() {
+        use crate::process_identity::{ProcessIdentity, ProcessStart};
+        use crate::session::RuntimeKind;
+        let me = std::process::id();
+        let handle = RuntimeHandle::new(RuntimeKind::Process, me.to_string());
+        let recorded = handle.clone().with_process(Some(ProcessIdentity::current()));
+        assert_eq!(handle_liveness(&recorded), Ok(Liveness::Alive { pid: Some(me) }), "same start: alive");
+        let reused = ProcessIdentity { pid: me, start: Some(ProcessStart::from("linux:old-boot:1".to_owned())) };
+        let reused = handle.clone().with_process(Some(reused));
+        assert_eq!(handle_liveness(&reused), Ok(Liveness::Missing), "another start time: Grove's process is gone");
+        assert_eq!(handle_liveness(&handle), Ok(Liveness::Alive { pid: Some(me) }), "no start recorded: as before");
     }
 
     #[test]

@@ -1,13 +1,22 @@
-//! Liveness of tmux runtimes (SPEC D1, D11): one `tmux -L <socket> list-panes -a` call answers for
-//! every session on Grove's socket, however many handles are asked about.
+//! Liveness of tmux runtimes (SPEC D1, D11, D11a): one `tmux -S <socket> list-panes -a` call
+//! answers for every session on Grove's socket, however many handles are asked about.
+//!
+//! A server that answers without a session is evidence the session is gone. No server answering
+//! (the socket refuses connections or its file is missing) is not: a tmp cleaner may have
+//! deleted the socket of a server that still runs. Then each session is judged by the pane
+//! process recorded in its handle, checked with its start time (SPEC F8): gone means gone, the
+//! same process still running means alive, and a handle without one cannot be judged. A live
+//! pane also leads to its server, which is asked to recreate its socket (`revive`).
 
 use std::collections::HashMap;
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::child::run_probe;
+use super::revive::revive_socket;
 use super::{Liveness, ProbeError, ProbeFuture, RuntimeProbe};
-use crate::home::GroveHome;
+use crate::home::{GroveHome, tmux_socket_args};
+use crate::process_identity::Presence;
 use crate::session::{AgentExit, EXIT_LAST_LINES_LIMIT, RuntimeHandle};
 
 /// The name used in probe errors.
@@ -34,10 +43,11 @@ const ENOENT_TEXT: &str = "(No such file or directory)";
 /// and the format uses no control characters, so the C locale's non-UTF-8 output changes nothing.
 const CLIENT_ENV: [(&str, &str); 1] = [("LC_ALL", "C")];
 
-/// Whether tmux's stderr says no server exists on the socket: nothing listens on it, or the
-/// socket file does not exist. Both are positive evidence that no session exists there. Any other
-/// error (EACCES, "server exited unexpectedly" while one shuts down) says nothing about sessions.
-/// Operations use the same rule, so a probe and a kill never disagree about whether a server exists.
+/// Whether tmux's stderr says no server answers on the socket: nothing listens on it, or the
+/// socket file does not exist. For a kill that means there is nothing to end there; for liveness
+/// it is not evidence by itself (see the module doc). Any other error (EACCES, "server exited
+/// unexpectedly" while one shuts down) says nothing about sessions. Operations use the same rule,
+/// so a probe and a kill never disagree about whether a server answers.
 pub(crate) fn says_no_server(stderr: &str) -> bool {
     stderr.starts_with(NO_SERVER_RUNNING) || (stderr.starts_with(CONNECT_ERROR) && stderr.ends_with(ENOENT_TEXT))
 }
@@ -46,18 +56,23 @@ pub(crate) fn says_no_server(stderr: &str) -> bool {
 #[derive(Debug, Clone)]
 pub struct TmuxProbe {
     program: OsString,
-    socket: String,
+    socket: PathBuf,
 }
 
 impl TmuxProbe {
-    /// A probe for the tmux server on socket `socket` (the `-L` name), running `tmux` from `PATH`.
-    pub fn new(socket: impl Into<String>) -> Self {
+    /// A probe for the tmux server on the socket at `socket`, running `tmux` from `PATH`.
+    pub fn new(socket: impl Into<PathBuf>) -> Self {
         Self { program: OsString::from("tmux"), socket: socket.into() }
     }
 
-    /// A probe for the tmux server of a Grove home (`GroveHome::tmux_socket_name`).
+    /// A probe for the tmux server of a Grove home (`GroveHome::tmux_socket`).
     pub fn for_home(home: &GroveHome) -> Self {
-        Self::new(home.tmux_socket_name())
+        Self::new(home.tmux_socket())
+    }
+
+    /// The socket's path.
+    pub fn socket(&self) -> &Path {
+        &self.socket
     }
 
     /// The same probe running `program` instead of `tmux` (a full path, or a wrapper in tests).
@@ -67,9 +82,10 @@ impl TmuxProbe {
     }
 
     /// Every session on the socket and the state of its panes, from one tmux call. `Ok(None)`
-    /// means tmux answered that no server runs on the socket.
+    /// means no server answers on the socket.
     async fn sessions(&self) -> Result<Option<HashMap<String, Liveness>>, ProbeError> {
-        let args = ["-L", self.socket.as_str(), "list-panes", "-a", "-F", PANE_FORMAT];
+        let mut args = tmux_socket_args(&self.socket).to_vec();
+        args.extend(["list-panes", "-a", "-F", PANE_FORMAT].map(OsString::from));
         let out = run_probe(PROBE, &self.program, args, &CLIENT_ENV).await?;
         if !out.status.success() {
             let stderr = out.stderr_excerpt();
@@ -114,27 +130,34 @@ fn parse_panes(text: &str) -> Result<HashMap<String, Liveness>, ProbeError> {
     Ok(sessions)
 }
 
+/// The liveness of `handle`'s session when no tmux server answers (SPEC D11a): its recorded
+/// pane process decides. Without one (an older record) nothing can be concluded.
+fn without_server(handle: &RuntimeHandle, socket: &Path) -> Liveness {
+    let Some(pane) = &handle.process else {
+        let reason = format!("no tmux server answers on {} and the record names no pane process", socket.display());
+        return Liveness::Unknown { reason };
+    };
+    match pane.presence() {
+        Presence::Same => Liveness::Alive { pid: Some(pane.pid) },
+        Presence::Gone | Presence::Reused => Liveness::Missing,
+        Presence::Unverified => Liveness::Unknown {
+            reason: format!(
+                "no tmux server answers on {} and pane process {} cannot be told from another",
+                socket.display(),
+                pane.pid
+            ),
+        },
+    }
+}
+
 impl RuntimeProbe for TmuxProbe {
     fn ended<'a>(&'a self, handle: &'a RuntimeHandle) -> ProbeFuture<'a, Option<AgentExit>> {
         Box::pin(async move {
             let target = format!("={}:", handle.id);
-            let args = [
-                "-L",
-                self.socket.as_str(),
-                "display-message",
-                "-p",
-                "-t",
-                &target,
-                "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}",
-                ";",
-                "capture-pane",
-                "-p",
-                "-J",
-                "-S",
-                "-50",
-                "-t",
-                &target,
-            ];
+            let mut args = tmux_socket_args(&self.socket).to_vec();
+            let format = "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}";
+            args.extend(["display-message", "-p", "-t", &target, format, ";"].map(OsString::from));
+            args.extend(["capture-pane", "-p", "-J", "-S", "-50", "-t", &target].map(OsString::from));
             let out = run_probe(PROBE, &self.program, args, &CLIENT_ENV).await?;
             if !out.status.success() {
                 return Ok(None);
@@ -160,11 +183,20 @@ impl RuntimeProbe for TmuxProbe {
 
     fn liveness<'a>(&'a self, handles: &'a [RuntimeHandle]) -> ProbeFuture<'a, HashMap<String, Liveness>> {
         Box::pin(async move {
-            let sessions = self.sessions().await?;
+            let mut sessions = self.sessions().await?;
+            let panes = handles.iter().filter_map(|h| h.process.as_ref());
+            if sessions.is_none() && revive_socket(&self.socket, panes).await {
+                // The server was there all along, only unreachable: its answer decides.
+                sessions = self.sessions().await?;
+            }
             Ok(handles
                 .iter()
                 .map(|h| {
-                    let state = sessions.as_ref().and_then(|s| s.get(&h.id)).cloned().unwrap_or(Liveness::Missing);
+                    let state = match &sessions {
+                        // The server answered: a session it does not list is gone.
+                        Some(listed) => listed.get(&h.id).cloned().unwrap_or(Liveness::Missing),
+                        None => without_server(h, &self.socket),
+                    };
                     (h.id.clone(), state)
                 })
                 .collect())

@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use super::record::RuntimeKind;
 use super::wire_enum::wire_enum;
+use crate::process_identity::ProcessIdentity;
 
 wire_enum! {
     /// What the session itself is doing (SPEC A1).
@@ -257,6 +258,30 @@ pub struct RuntimeHandle {
     pub kind: RuntimeKind,
     /// The tmux session name, or the process id as text.
     pub id: String,
+    /// The runtime's own process as it was started, with its start time (SPEC D11a, F8): the
+    /// pane's process for tmux, the group leader for a process runtime. It lets a probe that
+    /// reaches no tmux server still tell a live session from a dead one, and keeps Grove from
+    /// signalling a pid that now names another process. Absent in records of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(skip)]
+    pub process: Option<ProcessIdentity>,
+    /// Keys this version does not know, written back unchanged.
+    #[serde(flatten)]
+    #[ts(skip)]
+    pub extra: Map<String, Value>,
+}
+
+impl RuntimeHandle {
+    /// A handle of `kind` with id `id` and no recorded process (the shape older records have).
+    pub fn new(kind: RuntimeKind, id: impl Into<String>) -> Self {
+        Self { kind, id: id.into(), process: None, extra: Map::new() }
+    }
+
+    /// The same handle, recording `process` as the runtime's process.
+    pub fn with_process(mut self, process: Option<ProcessIdentity>) -> Self {
+        self.process = process;
+        self
+    }
 }
 
 impl Lifecycle {

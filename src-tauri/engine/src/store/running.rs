@@ -1,6 +1,7 @@
-//! `running.json` (SPEC B5): which Grove app is live. Written at startup under its lock, so a
-//! second instance sees the first and does not start; removed on exit. A record whose pid is dead
-//! is stale (the app crashed or was killed) and ignored.
+//! `running.json` (SPEC B5, F8): which Grove app is live. Written at startup under its lock, so a
+//! second instance sees the first and does not start; removed on exit. A record whose process is
+//! gone is stale (the app crashed or was killed) and ignored: its pid is dead, or it now names
+//! another process (its start time differs from the recorded one, as after a reboot).
 
 use std::path::PathBuf;
 
@@ -10,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::Store;
 use super::error::StoreError;
 use super::home_file;
-use super::pid::pid_is_dead;
 use crate::ids::ProjectId;
+use crate::process_identity::{ProcessIdentity, ProcessStart};
 
 /// The live app's registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,6 +20,10 @@ use crate::ids::ProjectId;
 pub struct RunningRecord {
     /// The app's process id.
     pub pid: u32,
+    /// When that process started (SPEC F8), so a pid reused after a crash or a reboot is not
+    /// taken for the app. Absent in files of older versions: then the pid alone decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid_start: Option<ProcessStart>,
     /// The config file the app was started with (the "running" config layer, SPEC C1).
     pub config_path: PathBuf,
     /// When it started.
@@ -30,9 +35,15 @@ pub struct RunningRecord {
 }
 
 impl RunningRecord {
-    /// Whether the registered process is provably gone, so the record means nothing.
+    /// The registered process: its pid and start time.
+    pub fn process(&self) -> ProcessIdentity {
+        ProcessIdentity { pid: self.pid, start: self.pid_start.clone() }
+    }
+
+    /// Whether the registered process is provably gone (dead, or its pid reused by another
+    /// process), so the record means nothing.
     pub fn is_stale(&self) -> bool {
-        pid_is_dead(self.pid)
+        self.process().presence().is_gone()
     }
 }
 
@@ -96,6 +107,7 @@ mod tests {
     fn record(pid: u32) -> RunningRecord {
         RunningRecord {
             pid,
+            pid_start: None,
             config_path: PathBuf::from("/etc/grove/config.toml"),
             started_at: DateTime::UNIX_EPOCH,
             version: crate::VERSION.to_owned(),
@@ -107,7 +119,11 @@ mod tests {
     fn json_shape_follows_architecture_3_2() {
         let json = serde_json::to_value(record(42)).unwrap();
         let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(keys, ["pid", "configPath", "startedAt", "version", "projects"]);
+        assert_eq!(keys, ["pid", "configPath", "startedAt", "version", "projects"], "without a start time");
+        let with_start = RunningRecord { pid_start: ProcessIdentity::current().start, ..record(42) };
+        let json = serde_json::to_value(with_start).unwrap();
+        let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["pid", "pidStart", "configPath", "startedAt", "version", "projects"]);
     }
 
     #[test]
@@ -136,6 +152,27 @@ mod tests {
         assert_eq!(store.read_running().unwrap(), None, "a dead pid's record is stale and ignored");
         store.register_running(&record(me)).expect("a stale registration must not block startup");
         assert_eq!(store.read_running().unwrap(), Some(record(me)));
+    }
+
+    #[test]
+    fn a_live_pid_with_another_start_time_does_not_block_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(GroveHome::at(dir.path()));
+        let mut other = std::process::Command::new("sleep").arg("30").spawn().expect("start sleep");
+        let live = RunningRecord { pid_start: ProcessIdentity::of(other.id()).start, ..record(other.id()) };
+        store.write_running(&live).unwrap();
+        let me = RunningRecord { pid_start: ProcessIdentity::current().start, ..record(std::process::id()) };
+        let err = store.register_running(&me).expect_err("a live app with its own start time must block");
+        assert!(matches!(err, StoreError::AlreadyRunning { .. }), "got {err}");
+
+        // The same live pid, recorded with a start time it does not have: the pid was reused.
+        let reused = RunningRecord { pid_start: Some(ProcessStart::from("linux:another-boot:1".to_owned())), ..live };
+        store.write_running(&reused).unwrap();
+        assert_eq!(store.read_running().unwrap(), None, "a reused pid's record is stale and ignored");
+        store.register_running(&me).expect("a reused pid's registration must not block startup");
+        assert_eq!(store.read_running().unwrap(), Some(me), "the new app replaced the stale registration");
+        let _ = other.kill();
+        let _ = other.wait();
     }
 
     #[test]

@@ -5,13 +5,14 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::oneshot;
 
 use super::dialog::{Dialog, find_dialog, kind_of};
-use crate::home::GroveHome;
+use crate::home::{GroveHome, tmux_socket_args};
 use crate::probe::child::run_probe;
 use crate::probe::{ProbeError, ProbeFuture};
 
@@ -145,12 +146,12 @@ pub trait PaneCapture: Send + Sync {
     fn capture<'a>(&'a self, targets: &'a [String]) -> ProbeFuture<'a, HashMap<String, String>>;
 }
 
-/// Captures through `tmux -L <socket>`: one invocation for every target, each capture preceded by
+/// Captures through `tmux -S <socket>`: one invocation for every target, each capture preceded by
 /// a marker line so the output can be split.
 #[derive(Debug, Clone)]
 pub struct TmuxPanes {
     program: OsString,
-    socket: String,
+    socket: PathBuf,
 }
 
 /// Starts each capture's section of the output; tmux prints it with `display-message -p`.
@@ -161,18 +162,18 @@ const MARK: &str = "\u{1e}grove-pane:";
 const TARGETS_PER_CALL: usize = 100;
 
 impl TmuxPanes {
-    /// Captures from the tmux server on socket `socket` (the `-L` name), running `tmux` from `PATH`.
-    pub fn new(socket: impl Into<String>) -> Self {
+    /// Captures from the tmux server on the socket at `socket`, running `tmux` from `PATH`.
+    pub fn new(socket: impl Into<PathBuf>) -> Self {
         Self { program: OsString::from("tmux"), socket: socket.into() }
     }
 
     /// Captures from the tmux server of a Grove home.
     pub fn for_home(home: &GroveHome) -> Self {
-        Self::new(home.tmux_socket_name())
+        Self::new(home.tmux_socket())
     }
 
     /// The same capture running `program` instead of `tmux`.
-    pub fn with_program(mut self, program: impl Into<std::path::PathBuf>) -> Self {
+    pub fn with_program(mut self, program: impl Into<PathBuf>) -> Self {
         self.program = program.into().into_os_string();
         self
     }
@@ -180,14 +181,14 @@ impl TmuxPanes {
     /// One invocation for `targets`; tmux stops at the first target that does not exist, so the
     /// sections after it are missing and the caller asks again for those.
     async fn capture_run(&self, targets: &[String]) -> Result<(HashMap<String, String>, Option<String>), ProbeError> {
-        let mut args: Vec<String> = vec!["-L".into(), self.socket.clone()];
+        let mut args: Vec<OsString> = tmux_socket_args(&self.socket).to_vec();
         for (i, target) in targets.iter().enumerate() {
             if i > 0 {
                 args.push(";".into());
             }
-            args.extend(["display-message".into(), "-p".into(), format!("{MARK}{target}")]);
-            args.extend([";".into(), "capture-pane".into(), "-p".into(), "-J".into()]);
-            args.extend(["-t".into(), format!("={target}:")]);
+            args.extend(["display-message".into(), "-p".into(), format!("{MARK}{target}").into()]);
+            args.extend([";", "capture-pane", "-p", "-J"].map(OsString::from));
+            args.extend(["-t".into(), format!("={target}:").into()]);
         }
         let out = run_probe(PROBE, &self.program, &args, &[("LC_ALL", "C.UTF-8")]).await?;
         let failed = !out.status.success();

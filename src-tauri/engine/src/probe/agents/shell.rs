@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::{AgentActivity, by_age};
-use crate::home::GroveHome;
+use crate::home::{GroveHome, tmux_socket_args};
 use crate::probe::child::run_probe;
 use crate::probe::{ActivitySource, AgentInfo, AgentProbe, Confidence, ProbeError, ProbeFuture};
 use crate::session::{RuntimeKind, SessionRecord};
@@ -28,18 +28,18 @@ pub trait LastOutput: Send + Sync {
 #[derive(Debug, Clone)]
 pub struct TmuxLastOutput {
     program: OsString,
-    socket: String,
+    socket: PathBuf,
 }
 
 impl TmuxLastOutput {
-    /// Asks the tmux server on socket `socket` (the `-L` name), running `tmux` from `PATH`.
-    pub fn new(socket: impl Into<String>) -> Self {
+    /// Asks the tmux server on the socket at `socket`, running `tmux` from `PATH`.
+    pub fn new(socket: impl Into<PathBuf>) -> Self {
         Self { program: OsString::from("tmux"), socket: socket.into() }
     }
 
-    /// Asks the tmux server of a Grove home (`GroveHome::tmux_socket_name`).
+    /// Asks the tmux server of a Grove home (`GroveHome::tmux_socket`).
     pub fn for_home(home: &GroveHome) -> Self {
-        Self::new(home.tmux_socket_name())
+        Self::new(home.tmux_socket())
     }
 
     /// The same source running `program` instead of `tmux`.
@@ -74,15 +74,10 @@ impl LastOutput for TmuxLastOutput {
             };
             // `=name:` targets exactly that session (no prefix matching) and its current window.
             let target = format!("={}:", handle.id);
-            let args = [
-                "-L",
-                self.socket.as_str(),
-                "display-message",
-                "-p",
-                "-t",
-                &target,
-                "#{session_name} #{window_activity}",
-            ];
+            let mut args = tmux_socket_args(&self.socket).to_vec();
+            args.extend(
+                ["display-message", "-p", "-t", &target, "#{session_name} #{window_activity}"].map(OsString::from),
+            );
             let out = run_probe(PROBE, &self.program, args, &[]).await?.into_success(PROBE)?;
             parse_activity(&String::from_utf8_lossy(&out), &handle.id)
         })

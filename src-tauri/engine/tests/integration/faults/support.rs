@@ -54,7 +54,7 @@ pub fn live_record(project_id: &str, id: &str, worktree: &Path, kind: RuntimeKin
     lifecycle.session.started_at = Some(created);
     lifecycle.runtime.state = RuntimeState::Alive;
     lifecycle.runtime.reason = RuntimeReason::ProcessRunning;
-    lifecycle.runtime.handle = Some(RuntimeHandle { kind, id: handle.to_owned() });
+    lifecycle.runtime.handle = Some(RuntimeHandle::new(kind, handle.to_owned()));
     SessionRecord {
         version: RECORD_VERSION,
         id: session(id),
@@ -294,16 +294,14 @@ pub fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
     path
 }
 
-/// Kills the tmux server on a socket when dropped and removes the socket file tmux leaves.
-pub struct TmuxGuard(pub String);
+/// Kills the tmux server on the socket at this path when dropped and removes the socket file
+/// tmux leaves.
+pub struct TmuxGuard(pub PathBuf);
 
 impl Drop for TmuxGuard {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.0, "kill-server"]).output();
-        let dir = std::env::var_os("TMUX_TMPDIR").filter(|d| !d.is_empty()).unwrap_or_else(|| "/tmp".into());
-        // SAFETY: getuid cannot fail and has no preconditions.
-        let uid = unsafe { libc::getuid() };
-        let _ = std::fs::remove_file(PathBuf::from(dir).join(format!("tmux-{uid}")).join(&self.0));
+        let _ = Command::new("tmux").arg("-S").arg(&self.0).arg("kill-server").output();
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 

@@ -1,9 +1,10 @@
 //! Grove's tmux server killed mid-run (SPEC D1, D10, D11, F4, G4): with real git worktrees, real
 //! tmux on the home's own socket and the live probes. The dashboard shows every session as crashed
-//! (tmux answering "no server" is positive evidence; nobody asked for the end, so SPEC A2a makes it
-//! crashed, not killed), records and worktrees with their uncommitted work stay, no agent process
+//! (no server answers and every recorded pane process is gone; nobody asked for the end, so SPEC
+//! A2a makes it crashed, not killed), records and worktrees with their uncommitted work stay, no agent process
 //! outlives its server, and restore brings every session back.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant as StdInstant};
 
@@ -19,8 +20,9 @@ use super::support::{App, TmuxGuard, WAIT, WORK_FILE, git, git_repo, poll, proce
 const CONFIG: &str = "[projects.api]\npath = \"repo\"\nagent = \"echo\"\n\n\
                       [agents.echo]\ncommand = \"sh\"\nargs = [\"-c\", \"echo ready $GROVE_SESSION; exec cat\"]\n";
 
-fn screen(socket: &str, id: &str) -> String {
-    let out = Command::new("tmux").args(["-L", socket, "capture-pane", "-p", "-t", &format!("={id}:")]).output();
+fn screen(socket: &Path, id: &str) -> String {
+    let out =
+        Command::new("tmux").arg("-S").arg(socket).args(["capture-pane", "-p", "-t", &format!("={id}:")]).output();
     out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
 }
 
@@ -33,7 +35,7 @@ async fn killing_the_tmux_server_mid_run_shows_sessions_crashed_keeps_their_work
     std::fs::write(&config_file, CONFIG).unwrap();
     let home = root.join("home");
     let grove_home = grove_engine::home::GroveHome::at(&home);
-    let socket = grove_home.tmux_socket_name();
+    let socket = grove_home.tmux_socket();
     let _server = TmuxGuard(socket.clone());
     let loaded = config::load_strict(&ConfigSources { global: config_file.clone(), running: None }).expect("config");
     let ops = Ops::new(Store::new(grove_home.clone()), loaded.config)
@@ -74,7 +76,7 @@ async fn killing_the_tmux_server_mid_run_shows_sessions_crashed_keeps_their_work
     let pids: Vec<u32> =
         ids.iter().map(|id| viewer.model.get("api", id).and_then(|s| s.view.live.pid).expect("a pane pid")).collect();
 
-    let out = Command::new("tmux").args(["-L", &socket, "kill-server"]).output().expect("run tmux kill-server");
+    let out = Command::new("tmux").arg("-S").arg(&socket).arg("kill-server").output().expect("run tmux kill-server");
     assert!(out.status.success(), "kill-server: {}", String::from_utf8_lossy(&out.stderr));
     let killed_at = StdInstant::now();
     let crashed = |m: &super::support::Model| ids.iter().all(|id| m.status("api", id) == Some(DisplayStatus::Crashed));

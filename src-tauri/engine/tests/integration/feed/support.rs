@@ -167,8 +167,7 @@ pub fn working(id: &str) -> SessionRecord {
     record.lifecycle.session.reason = grove_engine::session::SessionReason::TaskInProgress;
     record.lifecycle.runtime.state = grove_engine::session::RuntimeState::Alive;
     record.lifecycle.runtime.reason = grove_engine::session::RuntimeReason::ProcessRunning;
-    let handle =
-        grove_engine::session::RuntimeHandle { kind: grove_engine::session::RuntimeKind::Tmux, id: id.to_owned() };
+    let handle = grove_engine::session::RuntimeHandle::new(grove_engine::session::RuntimeKind::Tmux, id.to_owned());
     record.lifecycle.runtime.handle = Some(handle);
     record
 }

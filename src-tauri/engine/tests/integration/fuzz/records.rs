@@ -255,7 +255,7 @@ fn byte_mutated_seed() -> impl Strategy<Value = (Vec<u8>, Vec<u8>)> {
 }
 
 fn handle() -> impl Strategy<Value = RuntimeHandle> {
-    (select(RuntimeKind::ALL), any_text()).prop_map(|(kind, id)| RuntimeHandle { kind, id })
+    (select(RuntimeKind::ALL), any_text()).prop_map(|(kind, id)| RuntimeHandle::new(kind, id))
 }
 
 fn lifecycle() -> impl Strategy<Value = Lifecycle> {

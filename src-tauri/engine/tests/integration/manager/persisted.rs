@@ -25,11 +25,46 @@ async fn a_runtime_found_missing_is_persisted_as_terminated_runtime_lost() {
     assert_eq!(view.live.activity, Some(Activity::Exited), "a missing runtime means the agent has exited");
     assert!(matches!(view.enrichment, Enrichment::Enriched { .. }), "{:?}", view.enrichment);
 
-    // Terminal now: the next read does not probe it.
-    let calls = fleet.runtime.calls.count();
+    // Written down as lost: the next read asks only whether its runtime came back (SPEC D11a).
+    let (calls, bytes) = (fleet.runtime.calls.count(), fleet.bytes("api-1"));
     let again = fleet.sessions.get(&session("api-1"), secs(3)).await.expect("the record exists");
-    assert_eq!(again.enrichment, Enrichment::Stored, "a terminal session is shown as stored");
-    assert_eq!(fleet.runtime.calls.count(), calls, "terminal sessions are not probed");
+    assert_eq!(again.enrichment, Enrichment::Stored, "a session still lost is shown as stored");
+    assert_eq!(fleet.runtime.calls.count(), calls + 1, "its runtime is probed again");
+    assert_eq!(fleet.bytes("api-1"), bytes, "still missing: nothing is written again");
+
+    // Its runtime is found alive after all: the false death is undone.
+    fleet.runtime.set("api-1", Liveness::Alive { pid: Some(42) });
+    let adopted = fleet.sessions.get(&session("api-1"), secs(3)).await.expect("the record exists");
+    let disk = fleet.on_disk("api-1");
+    let (s, r) = (&disk.lifecycle.session, &disk.lifecycle.runtime);
+    assert_eq!((s.state, r.state), (SessionState::Working, RuntimeState::Alive), "adopted back on disk");
+    assert_eq!(s.terminated_at, None, "an adopted session has not ended");
+    assert_eq!(adopted.record, disk, "the view shows what was written");
+    assert_eq!(adopted.live.pid, Some(42));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_runtime_that_cannot_be_judged_changes_nothing_on_disk() {
+    let fleet = Fleet::with(&["api-1"]);
+    fleet.runtime.set("api-1", Liveness::Unknown { reason: "no tmux server answers".into() });
+    let before = fleet.on_disk("api-1").lifecycle;
+    let view = fleet.sessions.get(&session("api-1"), secs(3)).await.expect("the record exists");
+    assert_eq!(fleet.on_disk("api-1").lifecycle, before, "no verdict, no lifecycle written (SPEC D11)");
+    assert_eq!(view.record.lifecycle.runtime.state, RuntimeState::ProbeFailed, "shown as a failed probe");
+    assert!(matches!(view.enrichment, Enrichment::Failed { .. }), "{:?}", view.enrichment);
+}
+
+#[tokio::test(start_paused = true)]
+async fn another_terminal_session_is_not_probed() {
+    let fleet = Fleet::with(&[]);
+    let mut killed = working("api", "api-1");
+    killed.lifecycle.session.state = SessionState::Terminated;
+    killed.lifecycle.session.reason = SessionReason::ManuallyKilled;
+    fleet.store.create(&killed).expect("write the record");
+    fleet.runtime.set("api-1", Liveness::Alive { pid: Some(42) });
+    let view = fleet.sessions.get(&session("api-1"), secs(3)).await.expect("the record exists");
+    assert_eq!(view.enrichment, Enrichment::Stored, "a killed session is shown as stored");
+    assert_eq!(fleet.runtime.calls.count(), 0, "only sessions written down as lost are probed again");
 }
 
 #[tokio::test(start_paused = true)]

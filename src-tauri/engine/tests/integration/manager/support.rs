@@ -256,7 +256,7 @@ pub fn working(project_id: &str, id: &str) -> SessionRecord {
     lifecycle.session.started_at = Some(created);
     lifecycle.runtime.state = RuntimeState::Alive;
     lifecycle.runtime.reason = RuntimeReason::ProcessRunning;
-    lifecycle.runtime.handle = Some(RuntimeHandle { kind: RuntimeKind::Tmux, id: id.to_owned() });
+    lifecycle.runtime.handle = Some(RuntimeHandle::new(RuntimeKind::Tmux, id.to_owned()));
     SessionRecord {
         version: RECORD_VERSION,
         id: session(id),

@@ -18,7 +18,11 @@ fn hostile(pwned: &std::path::Path) -> String {
 async fn hostile_text_arrives_exactly_and_runs_nothing() {
     let fx = Fixture::new();
     let ops = fx.ops();
-    let pwned = std::env::temp_dir().join(format!("pwned-{}-{}", std::process::id(), fx.socket()));
+    let pwned = std::env::temp_dir().join(format!(
+        "pwned-{}-{}",
+        std::process::id(),
+        fx.socket().file_stem().unwrap().to_string_lossy()
+    ));
     let record = within("spawn", ops.spawn(fx.request(RECORDER_AGENT, "record"))).await.expect("spawn");
     fx.wait_for_output(&record.id, "ready").await;
 

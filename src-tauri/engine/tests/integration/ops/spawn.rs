@@ -60,7 +60,9 @@ async fn spawn_creates_worktree_session_record_and_shows_agent_output() {
 
     // The agent sees where its prompt is.
     let out = std::process::Command::new("tmux")
-        .args(["-L", &fx.socket(), "show-environment", "-t", "=proj-1", PROMPT_FILE_ENV])
+        .arg("-S")
+        .arg(fx.socket())
+        .args(["show-environment", "-t", "=proj-1", PROMPT_FILE_ENV])
         .output()
         .unwrap();
     let shown = String::from_utf8_lossy(&out.stdout);

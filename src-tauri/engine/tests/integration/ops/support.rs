@@ -117,8 +117,8 @@ impl Fixture {
     }
 
     /// Grove's tmux socket of this home.
-    pub fn socket(&self) -> String {
-        self.home.tmux_socket_name()
+    pub fn socket(&self) -> PathBuf {
+        self.home.tmux_socket()
     }
 
     /// Whether tmux session `id` exists on Grove's socket.
@@ -129,7 +129,9 @@ impl Fixture {
     /// The visible text of session `id`'s pane.
     pub fn capture(&self, id: &SessionId) -> String {
         let out = Command::new("tmux")
-            .args(["-L", &self.socket(), "capture-pane", "-p", "-t", &format!("={id}:")])
+            .arg("-S")
+            .arg(self.socket())
+            .args(["capture-pane", "-p", "-t", &format!("={id}:")])
             .output()
             .expect("run tmux capture-pane");
         String::from_utf8_lossy(&out.stdout).into_owned()
@@ -160,20 +162,19 @@ impl Drop for Fixture {
     }
 }
 
-/// Kills the tmux server on `socket` and removes the socket file tmux leaves behind (also when
-/// the server already exited on its own after its last session ended).
-pub fn kill_server(socket: &str) {
-    let _ = Command::new("tmux").args(["-L", socket, "kill-server"]).output();
-    let dir = std::env::var_os("TMUX_TMPDIR").filter(|d| !d.is_empty()).unwrap_or_else(|| "/tmp".into());
-    // SAFETY: getuid cannot fail and has no preconditions.
-    let uid = unsafe { libc::getuid() };
-    let _ = std::fs::remove_file(PathBuf::from(dir).join(format!("tmux-{uid}")).join(socket));
+/// Kills the tmux server on the socket at `socket` and removes the socket file tmux leaves
+/// behind (also when the server already exited on its own after its last session ended).
+pub fn kill_server(socket: &Path) {
+    let _ = Command::new("tmux").arg("-S").arg(socket).arg("kill-server").output();
+    let _ = std::fs::remove_file(socket);
 }
 
-/// Whether session `name` exists on the tmux server of socket `socket`.
-pub fn tmux_has_session(socket: &str, name: &str) -> bool {
+/// Whether session `name` exists on the tmux server of the socket at `socket`.
+pub fn tmux_has_session(socket: &Path, name: &str) -> bool {
     Command::new("tmux")
-        .args(["-L", socket, "has-session", "-t", &format!("={name}")])
+        .arg("-S")
+        .arg(socket)
+        .args(["has-session", "-t", &format!("={name}")])
         .output()
         .expect("run tmux has-session")
         .status

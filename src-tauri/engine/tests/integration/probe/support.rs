@@ -22,7 +22,7 @@ pub async fn within<T>(what: &str, fut: impl Future<Output = T>) -> T {
 /// A session record for `agent` working in `worktree`, with a tmux handle named like the id.
 pub fn record(id: &str, agent: &str, worktree: &Path, created_at: DateTime<Utc>) -> SessionRecord {
     let mut lifecycle = Lifecycle::spawning(created_at);
-    lifecycle.runtime.handle = Some(RuntimeHandle { kind: RuntimeKind::Tmux, id: id.to_owned() });
+    lifecycle.runtime.handle = Some(RuntimeHandle::new(RuntimeKind::Tmux, id.to_owned()));
     SessionRecord {
         version: RECORD_VERSION,
         id: SessionId::new(id).expect("test ids are valid"),
@@ -74,23 +74,23 @@ pub fn calls(counter: &Path) -> usize {
 
 /// A tmux server on a private socket, killed when dropped (never the user's default server).
 pub struct TmuxServer {
-    /// The `-L` socket name.
-    pub socket: String,
-    /// The socket file, removed when dropped: tmux leaves it behind after `kill-server`.
-    path: Option<PathBuf>,
+    /// The socket's path (`tmux -S`), removed when dropped: tmux leaves it behind after
+    /// `kill-server`.
+    pub socket: PathBuf,
 }
 
 impl TmuxServer {
-    /// A socket name no other test (or test run) uses.
-    pub fn unique_socket(tag: &str) -> String {
+    /// A socket path no other test (or test run) uses; short, to fit a socket address.
+    pub fn unique_socket(tag: &str) -> PathBuf {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
-        format!("grove-test-{tag}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        PathBuf::from("/tmp").join(format!("grove-test-{tag}-{}-{n}.sock", std::process::id()))
     }
 
     /// Starts a server with sessions `names`, each running `command`, in one tmux invocation.
     pub fn start(tag: &str, names: &[String], command: &str) -> Self {
-        let mut server = Self { socket: Self::unique_socket(tag), path: None };
-        let mut args: Vec<String> = vec!["-L".into(), server.socket.clone(), "-f".into(), "/dev/null".into()];
+        let server = Self { socket: Self::unique_socket(tag) };
+        let mut args: Vec<String> = vec!["-f".into(), "/dev/null".into()];
         for (i, name) in names.iter().enumerate() {
             if i > 0 {
                 args.push(";".into());
@@ -98,15 +98,12 @@ impl TmuxServer {
             args.extend(["new-session", "-d", "-s", name, command].map(String::from));
         }
         server.tmux(&args.iter().map(String::as_str).collect::<Vec<_>>());
-        let out = Command::new("tmux").args(["-L", &server.socket, "display-message", "-p", "#{socket_path}"]).output();
-        server.path =
-            out.ok().map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim())).filter(|p| p.is_absolute());
         server
     }
 
-    /// Runs `tmux -L <socket> args...`, failing the test if it fails.
+    /// Runs `tmux -S <socket> args...`, failing the test if it fails.
     pub fn tmux(&self, args: &[&str]) {
-        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("run tmux");
+        let out = Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().expect("run tmux");
         assert!(out.status.success(), "tmux {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
@@ -114,10 +111,8 @@ impl TmuxServer {
 impl Drop for TmuxServer {
     fn drop(&mut self) {
         // The server may already be gone (a test killed it); that is fine.
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
-        if let Some(path) = &self.path {
-            let _ = std::fs::remove_file(path);
-        }
+        let _ = Command::new("tmux").arg("-S").arg(&self.socket).arg("kill-server").output();
+        let _ = std::fs::remove_file(&self.socket);
     }
 }
 

@@ -1,5 +1,6 @@
-//! The tmux runtime probe against a real tmux server on a private socket (SPEC D1, D11): one
-//! tmux call for all sessions, and only positive evidence makes a session missing.
+//! The tmux runtime probe against a real tmux server on a private socket (SPEC D1, D11, D11a): one
+//! tmux call for all sessions, and only positive evidence makes a session missing: the server
+//! answering without it, or, with no server answering, its recorded pane process gone.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,12 +10,13 @@ use grove_engine::probe::agents::pane::{PaneBatcher, PaneCapture, PaneVerdict, T
 use grove_engine::probe::{
     LastOutput, Liveness, PidProbe, ProbeError, RuntimeProbe, RuntimeProbes, TmuxLastOutput, TmuxProbe,
 };
+use grove_engine::process_identity::{ProcessIdentity, ProcessStart};
 use grove_engine::session::{RuntimeHandle, RuntimeKind};
 
 use super::support::{TmuxServer, calls, counting_tmux, record, within};
 
 fn tmux_handles(names: &[String]) -> Vec<RuntimeHandle> {
-    names.iter().map(|n| RuntimeHandle { kind: RuntimeKind::Tmux, id: n.clone() }).collect()
+    names.iter().map(|n| RuntimeHandle::new(RuntimeKind::Tmux, n.clone())).collect()
 }
 
 fn alive_count(answer: &HashMap<String, Liveness>) -> usize {
@@ -40,28 +42,88 @@ async fn fifty_sessions_cost_one_call_and_only_absence_is_missing() {
     assert_eq!(second["s7"], Liveness::Missing, "a session tmux no longer lists is missing");
     assert_eq!(alive_count(&second), 49, "the other 49 stay alive: {second:?}");
 
+    // The handles as Grove records them: each with its pane's process and start time.
+    let recorded = with_panes(&handles, &first);
     server.tmux(&["kill-server"]);
-    // kill-server returns before the server has finished exiting; a call in that window gets
-    // "server exited unexpectedly", rightly an error and not evidence. Ask until it is gone.
-    let third = within("the server to exit", async {
+    // kill-server returns before the server and its panes have finished exiting; a call in that
+    // window gets "server exited unexpectedly" (an error, not evidence) or still sees a pane
+    // process. Ask until every pane process is gone.
+    let third = within("the server and its panes to exit", async {
         loop {
-            match probe.liveness(&handles).await {
-                Ok(answer) => return answer,
-                Err(ProbeError::Failed { .. }) => tokio::task::yield_now().await,
+            match probe.liveness(&recorded).await {
+                Ok(answer) if answer.values().all(|l| *l == Liveness::Missing) => return answer,
+                Ok(_) | Err(ProbeError::Failed { .. }) => tokio::task::yield_now().await,
                 Err(other) => panic!("a server shutting down must fail or answer, got {other:?}"),
             }
         }
     })
     .await;
-    assert!(third.values().all(|l| *l == Liveness::Missing), "with the server gone all are missing: {third:?}");
+    assert_eq!(third.len(), 50, "with the server and every pane process gone all are missing: {third:?}");
+    let bare = within("liveness", probe.liveness(&handles)).await.expect("no server is an answer");
+    assert!(
+        bare.values().all(|l| matches!(l, Liveness::Unknown { .. })),
+        "without a server or a recorded pane process nothing can be concluded: {bare:?}"
+    );
+}
+
+/// `handles` with the pane process each had in `answer` recorded, as spawn records it.
+fn with_panes(handles: &[RuntimeHandle], answer: &HashMap<String, Liveness>) -> Vec<RuntimeHandle> {
+    handles
+        .iter()
+        .map(|h| {
+            let pane = match answer.get(&h.id) {
+                Some(Liveness::Alive { pid: Some(pid) }) => Some(ProcessIdentity::of(*pid)),
+                _ => None,
+            };
+            h.clone().with_process(pane)
+        })
+        .collect()
 }
 
 #[tokio::test]
-async fn a_socket_no_server_ever_used_lists_every_session_missing() {
+async fn a_deleted_socket_file_is_no_evidence_and_a_recorded_pane_brings_the_socket_back() {
+    let names: Vec<String> = vec!["live".into(), "unrecorded".into()];
+    let server = TmuxServer::start("deleted", &names, "sleep 3600");
+    let probe = TmuxProbe::new(server.socket.clone());
+    let handles = tmux_handles(&names);
+    let answer = within("liveness", probe.liveness(&handles)).await.expect("tmux answers");
+    let mut recorded = with_panes(&handles[..1], &answer);
+    recorded.push(handles[1].clone());
+    let Some(Liveness::Alive { pid: Some(pane) }) = answer.get("live") else { panic!("live runs: {answer:?}") };
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let gone_pid = gone.id();
+    gone.wait().unwrap();
+    let reused = ProcessIdentity { pid: *pane, start: Some(ProcessStart::from("linux:an-earlier-boot:1".to_owned())) };
+    recorded.push(RuntimeHandle::new(RuntimeKind::Tmux, "ended").with_process(Some(ProcessIdentity::of(gone_pid))));
+    recorded.push(RuntimeHandle::new(RuntimeKind::Tmux, "reused").with_process(Some(reused)));
+
+    // What a tmp cleaner does: the server runs on, unreachable.
+    std::fs::remove_file(&server.socket).expect("delete the socket file");
+    let bare = within("liveness", probe.liveness(&handles)).await.expect("no server answering is an answer");
+    assert!(bare.values().all(|l| matches!(l, Liveness::Unknown { .. })), "no pane recorded, no verdict: {bare:?}");
+    assert!(!server.socket.exists(), "without a proven pane nothing is signalled");
+
+    // A recorded live pane leads to its server, which recreates its socket and answers again.
+    let after = within("liveness", probe.liveness(&recorded)).await.expect("the revived server answers");
+    assert!(server.socket.exists(), "the server was asked to recreate its socket");
+    assert_eq!(after["live"], Liveness::Alive { pid: Some(*pane) }, "its pane still runs: {after:?}");
+    assert!(matches!(after["unrecorded"], Liveness::Alive { .. }), "the server lists it again: {after:?}");
+    assert_eq!(after["ended"], Liveness::Missing, "a session the server does not list is gone: {after:?}");
+    assert_eq!(after["reused"], Liveness::Missing, "{after:?}");
+    // Drop ends the server through its socket again.
+}
+
+#[tokio::test]
+async fn a_socket_no_server_ever_used_concludes_only_from_recorded_panes() {
     let probe = TmuxProbe::new(TmuxServer::unique_socket("never"));
-    let handles = tmux_handles(&["a".into(), "b".into()]);
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let gone_pid = gone.id();
+    gone.wait().unwrap();
+    let mut handles = tmux_handles(&["a".into()]);
+    handles.push(RuntimeHandle::new(RuntimeKind::Tmux, "b").with_process(Some(ProcessIdentity::of(gone_pid))));
     let answer = within("liveness", probe.liveness(&handles)).await.expect("a missing socket is an answer");
-    assert_eq!(answer.values().filter(|l| **l == Liveness::Missing).count(), 2, "no socket, no sessions: {answer:?}");
+    assert!(matches!(answer["a"], Liveness::Unknown { .. }), "no socket alone is not evidence: {answer:?}");
+    assert_eq!(answer["b"], Liveness::Missing, "no socket and its pane gone: {answer:?}");
 }
 
 #[tokio::test]
@@ -96,10 +158,10 @@ async fn mixed_handles_go_to_their_own_probe_with_one_tmux_call() {
     let dead_pid = reaped.id();
     reaped.wait().unwrap();
     let handles = vec![
-        RuntimeHandle { kind: RuntimeKind::Tmux, id: "t1".into() },
-        RuntimeHandle { kind: RuntimeKind::Tmux, id: "t2".into() },
-        RuntimeHandle { kind: RuntimeKind::Process, id: std::process::id().to_string() },
-        RuntimeHandle { kind: RuntimeKind::Process, id: dead_pid.to_string() },
+        RuntimeHandle::new(RuntimeKind::Tmux, "t1"),
+        RuntimeHandle::new(RuntimeKind::Tmux, "t2"),
+        RuntimeHandle::new(RuntimeKind::Process, std::process::id().to_string()),
+        RuntimeHandle::new(RuntimeKind::Process, dead_pid.to_string()),
     ];
     let answer = within("liveness", probes.liveness(&handles)).await.expect("both probes answer");
     assert_eq!(calls(&counter), 1, "the tmux handles share one call");

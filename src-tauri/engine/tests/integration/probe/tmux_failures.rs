@@ -10,7 +10,7 @@ use grove_engine::session::{RuntimeHandle, RuntimeKind};
 use super::support::{TmuxServer, script, within};
 
 fn handles() -> Vec<RuntimeHandle> {
-    vec![RuntimeHandle { kind: RuntimeKind::Tmux, id: "s1".into() }]
+    vec![RuntimeHandle::new(RuntimeKind::Tmux, "s1")]
 }
 
 async fn liveness_with(

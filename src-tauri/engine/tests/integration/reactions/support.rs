@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::io;
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -110,9 +109,10 @@ impl DemoFixture {
 
     /// Session `id`'s whole pane, history included, wrapped lines joined.
     pub fn pane(&self, id: &SessionId) -> String {
-        let socket = self.home.tmux_socket_name();
         let out = Command::new("tmux")
-            .args(["-L", &socket, "capture-pane", "-p", "-J", "-S", "-", "-t", &format!("={id}:")])
+            .arg("-S")
+            .arg(self.home.tmux_socket())
+            .args(["capture-pane", "-p", "-J", "-S", "-", "-t", &format!("={id}:")])
             .output()
             .expect("run tmux capture-pane");
         String::from_utf8_lossy(&out.stdout).into_owned()
@@ -135,12 +135,9 @@ impl DemoFixture {
 impl Drop for DemoFixture {
     fn drop(&mut self) {
         // Pass or fail, the test's tmux server goes, and the socket file tmux leaves behind.
-        let socket = self.home.tmux_socket_name();
-        let _ = Command::new("tmux").args(["-L", &socket, "kill-server"]).output();
-        let dir = std::env::var_os("TMUX_TMPDIR").filter(|d| !d.is_empty()).unwrap_or_else(|| "/tmp".into());
-        // SAFETY: getuid cannot fail and has no preconditions.
-        let uid = unsafe { libc::getuid() };
-        let _ = std::fs::remove_file(PathBuf::from(dir).join(format!("tmux-{uid}")).join(socket));
+        let socket = self.home.tmux_socket();
+        let _ = Command::new("tmux").arg("-S").arg(&socket).arg("kill-server").output();
+        let _ = std::fs::remove_file(socket);
     }
 }
 

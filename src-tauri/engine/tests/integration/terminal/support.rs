@@ -124,9 +124,9 @@ pub fn terminals(server: &TmuxServer, options: TerminalOptions) -> Terminals {
     Terminals::new(Tmux::new(server.socket.clone()), options)
 }
 
-/// `tmux -L <socket> <args>`'s standard output, trimmed.
+/// `tmux -S <socket> <args>`'s standard output, trimmed.
 pub fn tmux_out(server: &TmuxServer, args: &[&str]) -> String {
-    let out = std::process::Command::new("tmux").arg("-L").arg(&server.socket).args(args).output().expect("run tmux");
+    let out = std::process::Command::new("tmux").arg("-S").arg(&server.socket).args(args).output().expect("run tmux");
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
