@@ -235,7 +235,8 @@ fn a_dialog_on_screen_says_what_it_asks() {
     use DashboardGroup as G;
     use PrimaryAction as P;
     use ShownState as S;
-    let hook = Some("waiting for permission to run `cargo test`");
+    const HOOK: &str = "waiting for permission to run `cargo test`";
+    let hook = Some(HOOK);
     // SPEC I2b: each kind of dialog is a wait for the user, its reason what is asked, its action answer.
     let table: [(&str, Dialog, Option<&str>, &str, &str); 6] = [
         (
@@ -266,7 +267,7 @@ fn a_dialog_on_screen_says_what_it_asks() {
             "question",
             "Make auto mode your default?",
         ),
-        ("untitled permission", dialog(DialogKind::Permission, "  "), hook, "permission", hook.unwrap()),
+        ("untitled permission", dialog(DialogKind::Permission, "  "), hook, "permission", HOOK),
         ("untitled question", dialog(DialogKind::Question, ""), None, "question", "asks a question"),
     ];
     let working = session(SessionState::Working, SessionReason::TaskInProgress);
