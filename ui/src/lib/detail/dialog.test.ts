@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Dialog } from "../../ipc";
-import { dialogHeading, numberedOption, optionText, optionTitle, shownDialog } from "./dialog";
-import { Refusal } from "./refusal.svelte";
+import { dialogHeading, numberedOption, optionText, optionTitle } from "./dialog";
+import { ANSWER_HOLD_MS, DialogPromptState, sameDialog } from "./prompt.svelte";
 
 const permission: Dialog = {
   kind: "permission",
@@ -59,32 +59,50 @@ describe("dialog options (SPEC F2a)", () => {
   });
 });
 
-describe("the dialog shown", () => {
+describe("DialogPromptState: the dialog offered", () => {
   it("is the feed's when it has one, else the one a refused send saw", () => {
-    expect(shownDialog(permission, aider), "the feed's is what the agent shows now").toBe(permission);
-    expect(shownDialog(null, aider), "the feed has not probed it yet: the refusal's").toBe(aider);
-    expect(shownDialog(undefined, null)).toBeNull();
-  });
-});
-
-describe("Refusal", () => {
-  it("lasts until the feed, having shown the dialog, sees it gone", () => {
-    const refusal = new Refusal();
-    refusal.refuse(permission, null);
-    refusal.follow(null);
-    expect(refusal.dialog, "the feed never saw it: the refusal stays").toBe(permission);
-    refusal.follow(permission);
-    expect(refusal.dialog).toBe(permission);
-    refusal.follow(null);
-    expect(refusal.dialog, "answered in the terminal: the refusal is over").toBeNull();
+    const prompt = new DialogPromptState();
+    expect(prompt.shown(permission, 0), "the feed's is what the agent shows now").toBe(permission);
+    expect(prompt.shown(null, 0), "no dialog, nothing offered").toBeNull();
+    prompt.refuse(aider, null);
+    expect(prompt.shown(null, 0), "the feed has not probed it yet: the refusal's").toBe(aider);
+    expect(prompt.shown(permission, 0), "the feed's wins over the refusal's copy").toBe(permission);
   });
 
-  it("ends at once when the feed showed the dialog at the refusal and then loses it", () => {
-    const refusal = new Refusal();
-    refusal.refuse(permission, permission);
-    refusal.follow(null);
-    expect(refusal.dialog).toBeNull();
-    refusal.follow(permission);
-    expect(refusal.dialog, "a new dialog is not a new refusal").toBeNull();
+  it("keeps a refusal until the feed, having shown the dialog, sees it gone", () => {
+    const prompt = new DialogPromptState();
+    prompt.refuse(permission, null);
+    prompt.follow(null);
+    expect(prompt.refused, "the feed never saw it: the refusal stays").toBe(permission);
+    prompt.follow(permission);
+    prompt.follow(null);
+    expect(prompt.refused, "answered in the terminal: the refusal is over").toBeNull();
+    prompt.refuse(permission, permission);
+    prompt.follow(null);
+    expect(prompt.refused, "seen at the refusal, then gone: over at once").toBeNull();
+    prompt.refuse(permission, null);
+    prompt.sent();
+    expect(prompt.refused, "a forced send ends it").toBeNull();
+  });
+
+  it("hides a dialog just answered until the feed catches up, so a second click types nothing", () => {
+    const prompt = new DialogPromptState();
+    prompt.refuse(permission, permission);
+    prompt.answer(permission, 1_000);
+    expect(prompt.refused, "answering ends the refusal").toBeNull();
+    const copy = structuredClone(permission);
+    expect(prompt.shown(copy, 2_000), "the next probe's unchanged copy stays hidden").toBeNull();
+    expect(prompt.shown(aider, 2_000), "a different dialog shows at once").toBe(aider);
+    expect(prompt.shown(copy, 1_000 + ANSWER_HOLD_MS), "past the hold the same question shows again").toBe(copy);
+    prompt.follow(null);
+    expect(prompt.answered, "the feed saw it go: nothing held").toBeNull();
+    expect(prompt.shown(copy, 2_000), "asked again after that: shown").toBe(copy);
+  });
+
+  it("compares dialogs by question and options, not by identity", () => {
+    expect(sameDialog(permission, structuredClone(permission))).toBe(true);
+    const other = { ...permission, options: [...permission.options.slice(0, 2), { label: "No", keys: ["3"] }] };
+    expect(sameDialog(permission, other), "another option is another dialog").toBe(false);
+    expect(sameDialog(permission, { ...permission, title: "Do you want to make this edit?" })).toBe(false);
   });
 });

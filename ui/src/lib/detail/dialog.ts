@@ -39,11 +39,3 @@ export function numberedOption(dialog: Pick<Dialog, "options"> | null, n: number
   if (dialog === null || !Number.isInteger(n) || n < 1) return null;
   return dialog.options[n - 1] ?? null;
 }
-
-/**
- * The dialog the panel shows: the one the feed reads on screen, else the one a refused send saw
- * (the feed may not have probed it yet). A refusal is stale once the feed saw its dialog go.
- */
-export function shownDialog(live: Dialog | null | undefined, refused: Dialog | null): Dialog | null {
-  return live ?? refused;
-}

@@ -41,7 +41,9 @@ export function sendRestores(resolved: Pick<Resolved, "ended" | "restorable" | "
 }
 
 /** What a send restores first, for the composer's hint: "stopped", "crashed", or null. */
-export function restoredBySend(resolved: Pick<Resolved, "ended" | "restorable" | "state">): "stopped" | "crashed" | null {
+export function restoredBySend(
+  resolved: Pick<Resolved, "ended" | "restorable" | "state">,
+): "stopped" | "crashed" | null {
   if (!resolved.ended || !resolved.restorable) return null;
   return resolved.state === "stopped" || resolved.state === "crashed" ? resolved.state : null;
 }

@@ -128,7 +128,8 @@ describe("middleEllipsis", () => {
 
 describe("reason chip", () => {
   const dialog = { kind: "question" as const, title: "Should I also note this in CHANGELOG.md?", options: [] };
-  const waiting = { state: "needs_input" as const, label: "question", reason: "Should I also note this in CHANGELOG.md?" };
+  const question = "Should I also note this in CHANGELOG.md?";
+  const waiting = { state: "needs_input" as const, label: "question", reason: question };
 
   it("shows the question itself while the agent waits on a dialog (SPEC I2b)", () => {
     const chip = reasonChip({ resolved: waiting, live: { dialog } });
@@ -142,6 +143,7 @@ describe("reason chip", () => {
     const plain = { state: "needs_input" as const, label: "permission", reason: "waiting for permission to run `ls`" };
     expect(reasonChip({ resolved: plain, live: { dialog: null } }).text, "no dialog: the label").toBe("permission");
     const merge = { state: "merge_ready" as const, label: "merge ready", reason: "its PR is approved and green" };
-    expect(reasonChip({ resolved: merge, live: { dialog } }).text, "merge outranks the dialog (A5)").toBe("merge ready");
+    const chip = reasonChip({ resolved: merge, live: { dialog } });
+    expect(chip.text, "merge outranks the dialog (A5)").toBe("merge ready");
   });
 });
