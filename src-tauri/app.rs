@@ -71,6 +71,7 @@ pub fn builder_with<R: Runtime>(
             sessions::spawn_options,
             sessions::spawn_session,
             sessions::send_message,
+            sessions::send_keys,
             sessions::kill_session,
             sessions::restore_session,
             sessions::stop_session,
@@ -248,6 +249,7 @@ mod ipc_input_tests {
             ("restore_session", json!({"session": traversal})),
             ("stop_session", json!({"session": traversal})),
             ("send_message", json!({"session": traversal, "message": "hi"})),
+            ("send_keys", json!({"session": traversal, "keys": ["1"]})),
             ("open_worktree", json!({"session": traversal, "target": "file_manager"})),
             ("open_pr", json!({"session": traversal})),
             ("spawn_session", json!({"request": {"project": traversal}, "onProgress": "__CHANNEL__:1"})),
@@ -258,6 +260,7 @@ mod ipc_input_tests {
             ("kill_session", json!({"session": "api-404", "discard": false})),
             ("restore_session", json!({"session": "api-404"})),
             ("stop_session", json!({"session": "api-404"})),
+            ("send_keys", json!({"session": "api-404", "keys": ["Enter"]})),
             ("open_pr", json!({"session": "api-404"})),
         ] {
             assert_eq!(code(invoke_in(&window, cmd, args)), "not_found", "{cmd} of an unknown session");

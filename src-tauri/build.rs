@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "spawn_options",
     "spawn_session",
     "send_message",
+    "send_keys",
     "kill_session",
     "restore_session",
     "stop_session",

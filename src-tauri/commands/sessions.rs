@@ -3,7 +3,7 @@
 
 use grove_engine::config::BUILTIN_AGENTS;
 use grove_engine::ids::{ProjectId, SessionId};
-use grove_engine::ops::{KillOptions, KillOutcome, SendOutcome, SpawnRequest, SpawnStep};
+use grove_engine::ops::{Key, KillOptions, KillOutcome, SendOptions, SendOutcome, SpawnRequest, SpawnStep};
 use grove_engine::session::SessionRecord;
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
@@ -131,20 +131,38 @@ pub async fn spawn_session(
     }
 }
 
-/// `send_message`: hands `message` to the session's agent (SPEC F2); a stopped session is
-/// restored first.
+/// `send_message`: hands `message` to the session's agent (SPEC F2, F2a); a session stopped for
+/// a restore or crashed is restored first, a killed one never. While the agent shows a dialog the
+/// send is refused with `dialog_open` and the dialog, unless `force` (absent means not forced).
 #[tauri::command]
 pub async fn send_message(
     cell: tauri::State<'_, BackendCell>,
     session: String,
     message: String,
+    force: Option<bool>,
 ) -> Result<SendOutcome, IpcError> {
     let backend = backend(&cell).await?;
     let id = SessionId::new(session)?;
-    let outcome = backend.ops().send(&id, &message).await;
+    let options = SendOptions { force: force.unwrap_or(false), ..SendOptions::default() };
+    let outcome = backend.ops().send_with(&id, &message, options).await;
     // A send may have restored the session, which rewrote its record.
     backend.maybe_changed();
     Ok(outcome?)
+}
+
+/// `send_keys`: presses named keys in the session's terminal, in order (SPEC F2a): the exact
+/// answer to a dialog ("1"; "y", "Enter"; "Esc"). Names as `grove send --key` takes them; an
+/// unknown name is refused before anything is pressed.
+#[tauri::command]
+pub async fn send_keys(
+    cell: tauri::State<'_, BackendCell>,
+    session: String,
+    keys: Vec<String>,
+) -> Result<(), IpcError> {
+    let backend = backend(&cell).await?;
+    let id = SessionId::new(session)?;
+    let keys = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;
+    Ok(backend.ops().send_keys(&id, &keys).await?)
 }
 
 /// `kill_session`: ends the session (SPEC F3); its worktree is removed only when that loses no

@@ -120,7 +120,52 @@ pub(super) fn rows() -> Vec<Row> {
         cases.push(case(format!("message: {what}"), args, Expect::Refused("message")));
     }
     cases.push(case("message: missing", json!({"session": KNOWN}), Expect::Refused("message")));
+    // `force` is optional; of the wrong type it is refused before anything runs (a valid forced
+    // send to api-1 would restore it).
+    for (what, value) in [("a string", json!("yes")), ("a number", json!(1)), ("an object", json!({}))] {
+        let args = json!({"session": KNOWN, "message": "hi", "force": value});
+        cases.push(case(format!("force: {what}"), args, Expect::Refused("force")));
+    }
     rows.push(row("send_message", cases));
+
+    // send_keys (SPEC F2a): named keys only, 1 to MAX_KEYS of them, and never to an ended session
+    // (api-1 is stopped: keys never restore it, so even a good call is refused).
+    let keys = |session: Value| json!({"session": session, "keys": ["1"]});
+    let mut cases = session_cases(keys, "session");
+    cases.push(case(
+        "known api-1 is stopped: keys never restore it",
+        keys(json!(KNOWN)),
+        Expect::Code("invalid_input"),
+    ));
+    for (what, list) in [
+        ("empty list", json!([])),
+        ("33 keys", json!(vec!["Down"; 33])),
+        ("an unknown name", json!(["Enter", "F1"])),
+        ("a tmux chord", json!(["C-c"])),
+        ("a word", json!(["yes"])),
+        ("a command after a key", json!(["Enter; kill-server"])),
+        ("an empty name", json!([""])),
+        ("traversal as a name", json!(["../../etc"])),
+        ("a 10 MB name", json!(["k".repeat(TEN_MB)])),
+    ] {
+        for (who, session) in [("known api-1", KNOWN), ("unknown api-404", UNKNOWN)] {
+            let args = json!({"session": session, "keys": list});
+            cases.push(case(format!("{who}, keys: {what}"), args, Expect::Code("invalid_input")));
+        }
+    }
+    for (what, value) in [
+        ("a string", json!("1")),
+        ("a number", json!(1)),
+        ("a list of numbers", json!([1, 2])),
+        ("a list with null", json!(["1", null])),
+        ("an object", json!({"key": "1"})),
+        ("null", Value::Null),
+    ] {
+        let args = json!({"session": KNOWN, "keys": value});
+        cases.push(case(format!("keys: {what}"), args, Expect::Refused("keys")));
+    }
+    cases.push(case("keys: missing", json!({"session": KNOWN}), Expect::Refused("keys")));
+    rows.push(row("send_keys", cases));
 
     let kill = |session: Value| json!({"session": session, "discard": false});
     let mut cases = session_cases(kill, "session");

@@ -234,9 +234,13 @@ export type IpcError = { code: IpcErrorCode, message: string,
 /**
  * The step of the operation that failed ("worktree", "runtime", ...), when one did.
  */
-step: string | null, };
+step: string | null, 
+/**
+ * The dialog a `dialog_open` refusal saw on the agent's screen; null for every other code.
+ */
+dialog: Dialog | null, };
 
-export type IpcErrorCode = "invalid_input" | "not_found" | "operation_failed" | "internal";
+export type IpcErrorCode = "invalid_input" | "not_found" | "operation_failed" | "dialog_open" | "internal";
 
 export type KeptReason = { "kind": "uncommitted_changes", 
 /**

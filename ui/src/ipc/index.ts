@@ -5,6 +5,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AppInfo,
+  Dialog,
   FeedEvent,
   FleetRestoreReport,
   LastStop,
@@ -30,11 +31,14 @@ export class GroveError extends Error {
   readonly code: string;
   /** The operation's step that failed ("worktree", "runtime", ...), when one did. */
   readonly step: string | null;
-  constructor(code: string, message: string, step: string | null = null) {
+  /** With code `dialog_open`: the dialog on the agent's screen that refused the send (SPEC F2a). */
+  readonly dialog: Dialog | null;
+  constructor(code: string, message: string, step: string | null = null, dialog: Dialog | null = null) {
     super(message);
     this.name = "GroveError";
     this.code = code;
     this.step = step;
+    this.dialog = dialog;
   }
 }
 
@@ -51,7 +55,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   try {
     return await invoke<T>(command, args);
   } catch (e) {
-    if (isIpcError(e)) throw new GroveError(e.code, e.message, e.step ?? null);
+    if (isIpcError(e)) throw new GroveError(e.code, e.message, e.step ?? null, e.dialog ?? null);
     throw new GroveError("ipc", e instanceof Error ? e.message : String(e));
   }
 }
@@ -99,9 +103,17 @@ export function spawnSession(request: SpawnInput, onProgress: (p: SpawnProgress)
   return call<SessionRecord>("spawn_session", { request, onProgress: channel });
 }
 
-/** Sends a message to a session's agent (SPEC F2); a stopped session is restored first. */
-export const sendMessage = (session: string, message: string): Promise<SendOutcome> =>
-  call<SendOutcome>("send_message", { session, message });
+/**
+ * Sends a message to a session's agent (SPEC F2, F2a); a stopped or crashed session is restored
+ * first, a killed one never. While the agent shows a dialog it rejects with code `dialog_open`
+ * (the error carries the dialog) unless `force`.
+ */
+export const sendMessage = (session: string, message: string, force = false): Promise<SendOutcome> =>
+  call<SendOutcome>("send_message", { session, message, force });
+
+/** Presses named keys in the session's terminal, in order: the exact answer to a dialog (SPEC F2a). */
+export const sendKeys = (session: string, keys: readonly string[]): Promise<void> =>
+  call<void>("send_keys", { session, keys });
 
 /** Kills a session (SPEC F3); `discard` removes a worktree even when it holds work. */
 export const killSession = (session: string, discard: boolean): Promise<KillOutcome> =>

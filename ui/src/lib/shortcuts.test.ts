@@ -26,12 +26,21 @@ async function harness() {
     focusList: () => void (focus.terminal = false),
   };
   const stopped: string[] = [];
+  const answered: number[] = [];
   const shortcuts = new Shortcuts(
-    { live: feed.live, nav, panels, terminal, fleetOpen: () => fleet.open, stop: (e) => void stopped.push(e.key) },
+    {
+      live: feed.live,
+      nav,
+      panels,
+      terminal,
+      fleetOpen: () => fleet.open,
+      stop: (e) => void stopped.push(e.key),
+      answer: (n) => void answered.push(n),
+    },
     clock.timers,
     false,
   );
-  return { ...feed, nav, panels, fleet, clock, shortcuts, prefs, focus, stopped };
+  return { ...feed, nav, panels, fleet, clock, shortcuts, prefs, focus, stopped, answered };
 }
 
 /** A keydown as the window sees it, on the page rather than in a field (unless `target` says). */
@@ -159,6 +168,31 @@ describe("Shortcuts", () => {
     nav.select("api/w1");
     shortcuts.onKey(key("S", { shift: true }));
     expect(stopped).toEqual(["api/w1"]);
+  });
+
+  it("digits choose a dialog's option only in the open detail, not from the composer or terminal (F2a)", async () => {
+    const { nav, shortcuts, answered } = await harness();
+    nav.select("api/r1");
+    shortcuts.onKey(key("1"));
+    expect(answered, "the detail is closed: a digit on the list answers nothing").toEqual([]);
+    nav.select("api/r1", true);
+    shortcuts.onKey(key("2"));
+    expect(answered, "in the open detail, 2 chooses option 2").toEqual([2]);
+    const field = (globalThis.HTMLElement as unknown as { prototype: object }).prototype;
+    const composer = Object.assign(Object.create(field) as object, {
+      isContentEditable: false,
+      matches: () => true,
+      closest: () => null,
+    });
+    shortcuts.onKey(key("1", { target: composer }));
+    expect(answered, "a digit typed in the composer is text, not an answer").toEqual([2]);
+    const inTerminal = key("1", { target: terminalTextarea() });
+    shortcuts.onKey(inTerminal);
+    expect(answered, "a digit typed in the terminal goes to the agent").toEqual([2]);
+    expect(inTerminal.defaultPrevented, "the terminal keeps its digit").toBe(false);
+    modalOpen = true;
+    shortcuts.onKey(key("1"));
+    expect(answered, "a confirmation open in the detail owns the keyboard").toEqual([2]);
   });
 
   it("t opens the detail with its terminal focused, and toggles the terminal from there", async () => {

@@ -39,6 +39,8 @@ export interface ShortcutTargets {
   fleetOpen: () => boolean;
   /** Stops a live session for a later restore (SPEC F5a); the caller reports the outcome. */
   stop: (entry: SessionEntry) => void;
+  /** Chooses the option numbered `option` of the dialog the open detail shows (SPEC F2a). */
+  answer: (option: number) => void;
 }
 
 function isTyping(target: EventTarget | null): boolean {
@@ -159,6 +161,10 @@ export class Shortcuts {
         if (entry !== undefined && !entry.resolved.ended) this.#to.stop(entry);
         return;
       }
+      case "answer":
+        // Only in the open detail, where the options are in view; a digit on the list alone is nothing.
+        if (nav.detailOpen && nav.shownKey !== null) this.#to.answer(command.option);
+        return;
       case "terminal-focus": {
         if (terminal.focused()) {
           terminal.focusList();

@@ -125,6 +125,7 @@ impl SessionView {
             activity_detail: self.live.activity_detail.as_deref(),
             agent_error: self.live.agent_error.as_deref(),
             probe_failed: matches!(self.enrichment, Enrichment::Failed { .. } | Enrichment::TimedOut { .. }),
+            dialog: self.live.dialog.as_ref(),
         };
         resolve(&self.record, live)
     }

@@ -21,6 +21,7 @@ use super::record::SessionRecord;
 use super::status::{DisplayStatus, display_status};
 use super::terminal::{is_restorable, is_terminal};
 use super::wire_enum::wire_enum;
+use crate::probe::agents::{Dialog, DialogKind};
 
 wire_enum! {
     /// The concrete state a session shows (UI §1.5): one glyph and tone each. Finer than the
@@ -139,6 +140,8 @@ pub struct LiveSigns<'a> {
     pub agent_error: Option<&'a str>,
     /// The last probe failed or timed out, so what is not known stays unknown.
     pub probe_failed: bool,
+    /// The dialog on the agent's screen (SPEC I2b): what it asks is the reason it waits.
+    pub dialog: Option<&'a Dialog>,
 }
 
 /// The chip's budget for an error kind: the 176 px reason track holds about this after "blocked · ".
@@ -181,6 +184,11 @@ fn shown(
     let fixed = |state, label: &'static str, reason: &str| (state, Label::Borrowed(label), reason.to_owned());
     match status {
         DisplayStatus::Spawning => return fixed(S::Spawning, "spawning", "starting the agent"),
+        // A dialog on screen is the agent's own question: it says what a needs-input, stuck or
+        // detecting record only guesses at (SPEC I2b).
+        DisplayStatus::NeedsInput | DisplayStatus::Stuck | DisplayStatus::Detecting if live.dialog.is_some() => {
+            return by_activity(record, live);
+        }
         DisplayStatus::NeedsInput if live.activity == Some(Activity::WaitingInput) => return by_activity(record, live),
         DisplayStatus::NeedsInput => return fixed(S::NeedsInput, "needs input", "waiting for your input"),
         DisplayStatus::Stuck => return fixed(S::NeedsInput, "stuck", "it has made no progress for a while"),
@@ -241,6 +249,13 @@ fn by_activity(record: &SessionRecord, live: LiveSigns<'_>) -> (ShownState, Labe
     use ShownState as S;
     let fixed = |state, label: &'static str, reason: &str| (state, Label::Borrowed(label), reason.to_owned());
     let probe_failed = live.probe_failed || record.lifecycle.runtime.state == RuntimeState::ProbeFailed;
+    // The probe reports a dialog only with a wait; until it is answered, the dialog is what the
+    // agent is doing. An exited agent's screen is a leftover.
+    if let Some(dialog) = live.dialog
+        && live.activity != Some(Activity::Exited)
+    {
+        return asks(dialog, live);
+    }
     match live.activity {
         Some(Activity::WaitingInput) => {
             (S::NeedsInput, waiting_chip(live), live.activity_detail.unwrap_or("waiting for your input").to_owned())
@@ -298,6 +313,20 @@ fn ci_reason(record: &SessionRecord) -> String {
     let names: Vec<&str> =
         record.pr_info.iter().flat_map(|info| info.failed_checks.iter().map(|c| c.name.as_str())).collect();
     if names.is_empty() { "CI fails on its PR".to_owned() } else { format!("CI failing: {}", names.join(", ")) }
+}
+
+/// A dialog waiting for its answer (SPEC I2b): the chip names its kind, the reason says what it
+/// asks, in the agent's words ("Do you want to proceed?", "Should I also note this in
+/// CHANGELOG.md?"); a trust screen says so plainly, since its own title is a paragraph.
+fn asks(dialog: &Dialog, live: LiveSigns<'_>) -> (ShownState, Label, String) {
+    let title = dialog.title.trim();
+    let (label, fallback) = match dialog.kind {
+        DialogKind::Permission => ("permission", "asks for permission"),
+        DialogKind::Trust => return (ShownState::NeedsInput, "trust".into(), "asks to trust this folder".to_owned()),
+        DialogKind::Question | DialogKind::PostTurn => ("question", "asks a question"),
+    };
+    let reason = if title.is_empty() { live.activity_detail.unwrap_or(fallback) } else { title };
+    (ShownState::NeedsInput, label.into(), cut(reason, REASON_LINE_CHARS))
 }
 
 /// The chip of a wait: "permission", "question" or "needs input".

@@ -2,6 +2,7 @@
 //! row citing the SPEC rule it holds.
 
 use super::*;
+use crate::probe::agents::{Dialog, DialogKind};
 use crate::session::lifecycle::{PrReason, PrState, RuntimeReason, SessionReason, SessionState};
 use crate::session::pr_info::{CiState, FailedCheck, Mergeability, PrInfo, ReviewDecision};
 use crate::session::test_support::{lifecycle, with_runtime};
@@ -43,7 +44,7 @@ fn probed(activity: Activity) -> LiveSigns<'static> {
 }
 
 const UNPROBED: LiveSigns<'static> =
-    LiveSigns { activity: None, activity_detail: None, agent_error: None, probe_failed: false };
+    LiveSigns { activity: None, activity_detail: None, agent_error: None, probe_failed: false, dialog: None };
 
 /// (attention, group, state, label, action) of a resolution, for compact tables.
 type Row = (AttentionLevel, DashboardGroup, ShownState, &'static str, PrimaryAction);
@@ -208,7 +209,7 @@ fn waits_and_blocks_say_what_they_are_about() {
     ];
     for (activity, detail, error, label) in cases {
         let live =
-            LiveSigns { activity: Some(activity), activity_detail: detail, agent_error: error, probe_failed: false };
+            LiveSigns { activity: Some(activity), activity_detail: detail, agent_error: error, ..LiveSigns::default() };
         let r = resolve(&rec, live);
         assert_eq!(r.label, label, "{activity} {detail:?} {error:?}");
         let reason = detail.or(error).unwrap();
@@ -222,6 +223,88 @@ fn waits_and_blocks_say_what_they_are_about() {
     let live =
         LiveSigns { activity_detail: Some("waiting for permission to run `ls`"), ..probed(Activity::WaitingInput) };
     assert_eq!(resolve(&stuck, live).label, "stuck", "a stuck record keeps its own word");
+}
+
+fn dialog(kind: DialogKind, title: &str) -> Dialog {
+    Dialog { kind, title: title.into(), options: Vec::new() }
+}
+
+#[test]
+fn a_dialog_on_screen_says_what_it_asks() {
+    use AttentionLevel as A;
+    use DashboardGroup as G;
+    use PrimaryAction as P;
+    use ShownState as S;
+    const HOOK: &str = "waiting for permission to run `cargo test`";
+    let hook = Some(HOOK);
+    // SPEC I2b: each kind of dialog is a wait for the user, its reason what is asked, its action answer.
+    let table: [(&str, Dialog, Option<&str>, &str, &str); 6] = [
+        (
+            "permission",
+            dialog(DialogKind::Permission, "Do you want to proceed?"),
+            hook,
+            "permission",
+            "Do you want to proceed?",
+        ),
+        (
+            "question",
+            dialog(DialogKind::Question, "Should I also note this in CHANGELOG.md?"),
+            None,
+            "question",
+            "Should I also note this in CHANGELOG.md?",
+        ),
+        (
+            "trust",
+            dialog(DialogKind::Trust, "Do you trust the files in this folder?"),
+            None,
+            "trust",
+            "asks to trust this folder",
+        ),
+        (
+            "post-turn",
+            dialog(DialogKind::PostTurn, "Make auto mode your default?"),
+            None,
+            "question",
+            "Make auto mode your default?",
+        ),
+        ("untitled permission", dialog(DialogKind::Permission, "  "), hook, "permission", HOOK),
+        ("untitled question", dialog(DialogKind::Question, ""), None, "question", "asks a question"),
+    ];
+    let working = session(SessionState::Working, SessionReason::TaskInProgress);
+    let stuck = session(SessionState::Stuck, SessionReason::TaskInProgress);
+    let needs = session(SessionState::NeedsInput, SessionReason::AwaitingUserInput);
+    let ci = pr(PrReason::CiFailing);
+    for (what, on_screen, detail, label, reason) in &table {
+        for (record_says, rec) in
+            [("working", &working), ("stuck", &stuck), ("needs input", &needs), ("CI failing", &ci)]
+        {
+            let live =
+                LiveSigns { activity_detail: *detail, dialog: Some(on_screen), ..probed(Activity::WaitingInput) };
+            let r = resolve(rec, live);
+            let expected = (A::Respond, G::Respond, S::NeedsInput, *label, P::Answer);
+            check(&format!("I2b {what} dialog, record {record_says}"), rec, live, expected);
+            assert_eq!(r.reason, *reason, "I2b {what} dialog, record {record_says}: the reason is what it asks");
+        }
+    }
+    let long = "why ".repeat(100);
+    let live = LiveSigns { dialog: Some(&dialog(DialogKind::Question, &long)), ..probed(Activity::WaitingInput) };
+    assert!(resolve(&working, live).reason.chars().count() <= 160, "a paragraph of a title is cut for a notification");
+}
+
+#[test]
+fn a_dialog_never_outranks_the_record_or_a_mergeable_pr() {
+    let on_screen = dialog(DialogKind::PostTurn, "Make auto mode your default?");
+    let live = LiveSigns { dialog: Some(&on_screen), ..probed(Activity::WaitingInput) };
+    // SPEC A5: merge outranks an agent waiting; the panel still offers the dialog's options.
+    let r = resolve(&pr(PrReason::MergeReady), live);
+    assert_eq!((r.state, r.action), (ShownState::MergeReady, PrimaryAction::Merge), "A5 merge first: {r:#?}");
+    // SPEC A3: an ended session's last screen is not a question to answer.
+    let stopped = session(SessionState::Terminated, SessionReason::StoppedForRestore);
+    assert_eq!(resolve(&stopped, live).state, ShownState::Stopped, "a stopped session's dialog is a leftover");
+    // An exited agent's screen is a leftover too.
+    let working = session(SessionState::Working, SessionReason::TaskInProgress);
+    let exited = LiveSigns { dialog: Some(&on_screen), ..probed(Activity::Exited) };
+    assert_eq!(resolve(&working, exited).state, ShownState::Crashed, "the exit wins over the dialog it left");
 }
 
 #[test]

@@ -11,6 +11,7 @@ import {
   killOutcomeText,
   crashFacts,
   operationError,
+  sendRestores,
   sessionTitle,
   sessionWarnings,
 } from "./facts";
@@ -31,8 +32,26 @@ describe("cannotReceive", () => {
   it("reads whether the session ended and can come back from the engine's resolution", () => {
     const cleaned = entry({ attention: "done", resolved: { ended: true, restorable: false } });
     expect(cannotReceive(cleaned.record, cleaned.resolved), "the composer says why it is off").toMatch(/cannot be restored/);
-    const stopped = entry({ attention: "done", resolved: { ended: true, restorable: true } });
+    const stopped = entry({ attention: "done", resolved: { ended: true, restorable: true, state: "stopped" } });
     expect(cannotReceive(stopped.record, stopped.resolved), "a send restores a stopped session").toBeNull();
+  });
+  it("sends to a stopped or crashed session by restoring it, never to a killed one (SPEC F2a)", () => {
+    const ended = (state: "stopped" | "crashed" | "done" | "errored") =>
+      entry({ attention: "done", resolved: { ended: true, restorable: true, state } });
+    for (const state of ["stopped", "crashed"] as const) {
+      const e = ended(state);
+      expect(sendRestores(e.resolved), `a send restores a ${state} session first`).toBe(true);
+      expect(cannotReceive(e.record, e.resolved), `the composer stays open for a ${state} session`).toBeNull();
+    }
+    for (const state of ["done", "errored"] as const) {
+      const e = ended(state);
+      expect(sendRestores(e.resolved), `a send never restores a ${state} (killed or failed) session`).toBe(false);
+      expect(cannotReceive(e.record, e.resolved), `the composer says to restore a ${state} session first`).toMatch(
+        /restores only a stopped or crashed session\. Restore it first/,
+      );
+    }
+    const live = entry();
+    expect(sendRestores(live.resolved), "a live session needs no restore").toBe(false);
   });
   it("says up front that a plain process cannot receive messages", () => {
     const live = entry();

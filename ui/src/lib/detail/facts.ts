@@ -18,14 +18,34 @@ export function words(value: string): string {
   return value.replace(/_/g, " ");
 }
 
-/** Why a message cannot reach the session, or null when it can (F2's refusals, said up front). */
+/**
+ * Why a message cannot reach the session, or null when it can (F2a's refusals, said up front): a
+ * plain process has no terminal, and of the ended sessions a send restores only a stopped or
+ * crashed one; a killed or finished one must be restored by hand first.
+ */
 export function cannotReceive(
   record: Pick<SessionRecord, "runtime">,
-  resolved: Pick<Resolved, "ended" | "restorable">,
+  resolved: Pick<Resolved, "ended" | "restorable" | "state">,
 ): string | null {
   if (record.runtime === "process") return "This session runs as a plain process, with no terminal to send to.";
   if (resolved.ended && !resolved.restorable) return "This session has ended and cannot be restored.";
+  if (resolved.ended && !sendRestores(resolved)) {
+    return "This session has ended; a send restores only a stopped or crashed session. Restore it first.";
+  }
   return null;
+}
+
+/** Whether a send restores the session first (SPEC F2a): only one stopped for a restore or crashed. */
+export function sendRestores(resolved: Pick<Resolved, "ended" | "restorable" | "state">): boolean {
+  return restoredBySend(resolved) !== null;
+}
+
+/** What a send restores first, for the composer's hint: "stopped", "crashed", or null. */
+export function restoredBySend(
+  resolved: Pick<Resolved, "ended" | "restorable" | "state">,
+): "stopped" | "crashed" | null {
+  if (!resolved.ended || !resolved.restorable) return null;
+  return resolved.state === "stopped" || resolved.state === "crashed" ? resolved.state : null;
 }
 
 /** How a crashed agent ended (SPEC A2a): its exit status in words and its last lines, for the panel. */

@@ -1,4 +1,5 @@
-// What the detail panel does to its session (UI §1.6, §3.5): restore it, stop it (F5a), kill it (a first click
+// What the detail panel does to its session (UI §1.6, §3.5): answer its dialog with keys (F2a), restore it,
+// stop it (F5a), kill it (a first click
 // arms Kill, a second within 2 s kills), discard the worktree a kill kept, open its worktree or
 // PR, copy its branch or path. Results and errors belong to the session shown: `reset` clears
 // them when the panel moves to another session, and an answer that arrives after that is dropped.
@@ -9,7 +10,9 @@ import {
   openPr,
   openWorktree,
   restoreSession,
+  sendKeys,
   stopSession,
+  type DialogOption,
   type KeptReason,
   type KillOutcome,
   type OpenTarget,
@@ -21,10 +24,12 @@ const KILL_ARM_MS = 2000;
 const COPIED_MS = 1500;
 
 /** The operation under way; the panel's buttons wait while there is one. */
-export type Busy = "restore" | "stop" | "kill" | "discard" | "open";
+export type Busy = "answer" | "restore" | "stop" | "kill" | "discard" | "open";
 
 /** What the operations call: the IPC commands and the clipboard, unless a test gives its own. */
 export interface OperationCalls {
+  /** Presses named keys in the session's terminal (`send_keys`). */
+  keys(session: string, keys: readonly string[]): Promise<void>;
   restore(session: string): Promise<unknown>;
   stop(session: string): Promise<unknown>;
   kill(session: string, discard: boolean): Promise<KillOutcome>;
@@ -34,6 +39,7 @@ export interface OperationCalls {
 }
 
 const ipcCalls: OperationCalls = {
+  keys: sendKeys,
   restore: restoreSession,
   stop: stopSession,
   kill: killSession,
@@ -90,6 +96,17 @@ export class SessionOperations {
   dispose(): void {
     this.#timers.clear(this.#armTimer);
     this.#timers.clear(this.#copiedTimer);
+  }
+
+  /** Answers the agent's dialog with `option`'s keys, exactly as it offers them (SPEC F2a). */
+  async answer(option: DialogOption): Promise<boolean> {
+    const key = this.#key();
+    const done = await this.#run("answer", "Answer", async () => {
+      await this.#calls.keys(this.#id(), option.keys);
+      return true;
+    });
+    if (done && this.#key() === key) this.note = `Answered “${option.label}” ✓`;
+    return done === true;
   }
 
   async restore(): Promise<void> {

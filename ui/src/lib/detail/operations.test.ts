@@ -23,6 +23,7 @@ function harness(over: Partial<OperationCalls> = {}) {
   const session = { key: "api/w1", id: "w1" };
   const calls: string[] = [];
   const fake: OperationCalls = {
+    keys: async (id, keys) => void calls.push(`keys ${id} ${keys.join(" ")}`),
     restore: async (id) => {
       calls.push(`restore ${id}`);
       return record;
@@ -46,6 +47,26 @@ function harness(over: Partial<OperationCalls> = {}) {
 }
 
 describe("SessionOperations", () => {
+  it("answers a dialog by pressing exactly its option's keys (SPEC F2a) and says which it chose", async () => {
+    const h = harness();
+    const done = await h.ops.answer({ label: "No, and tell Claude what to do differently", keys: ["3", "Esc"] });
+    expect(done).toBe(true);
+    expect(h.calls, "send_keys with the option's keys, in order").toEqual(["keys w1 3 Esc"]);
+    expect(h.ops.note).toBe("Answered “No, and tell Claude what to do differently” ✓");
+    expect(h.ops.busy).toBeNull();
+  });
+
+  it("says when an answer could not be sent", async () => {
+    const h = harness({
+      keys: async () => {
+        throw new GroveError("invalid_input", "keys go only to a live session's terminal", "check state");
+      },
+    });
+    expect(await h.ops.answer({ label: "Yes", keys: ["1"] })).toBe(false);
+    expect(h.ops.error).toBe("Answer failed at check state: keys go only to a live session's terminal");
+    expect(h.ops.note).toBeNull();
+  });
+
   it("restores the session shown and says so", async () => {
     const h = harness();
     await h.ops.restore();

@@ -59,6 +59,15 @@ describe("commandFor", () => {
     expect(commandFor(press("j", { alt: true }))).toBeNull();
   });
 
+  it("turns a plain digit 1-9 into choosing that option of a dialog (SPEC F2a), and nothing else", () => {
+    expect(commandFor(press("1"))).toEqual({ kind: "answer", option: 1 });
+    expect(commandFor(press("9"))).toEqual({ kind: "answer", option: 9 });
+    expect(commandFor(press("0")), "there is no option 0").toBeNull();
+    expect(commandFor(press("3", { typing: true })), "a digit typed in the composer is text").toBeNull();
+    expect(commandFor(press("3", { mod: true })), "Mod+3 stays the project scope").toEqual({ kind: "scope", project: 3 });
+    expect(commandFor(press("3", { alt: true })), "Alt+3 is not an answer").toBeNull();
+  });
+
   it("stops the selected session on Shift+S (SPEC F5a), and only with Shift", () => {
     expect(commandFor(press("S", { shift: true }))).toEqual({ kind: "stop" });
     expect(commandFor(press("s")), "plain s is not a stop").toBeNull();

@@ -18,7 +18,9 @@ export type Command =
   /** Mod+Backquote: the focus goes from the list to the terminal and back. */
   | { kind: "terminal-focus" }
   /** Shift+S: stop the selected session for a later restore (SPEC F5a). */
-  | { kind: "stop" };
+  | { kind: "stop" }
+  /** 1-9 in the detail: choose that option of the agent's dialog (SPEC F2a). */
+  | { kind: "answer"; option: number };
 
 export interface KeyPress {
   key: string;
@@ -62,6 +64,7 @@ export function commandFor(press: KeyPress, afterG = false): Command | null {
     return group ? { kind: "jump", group } : null;
   }
   if (press.shift && key === "s") return { kind: "stop" };
+  if (!press.shift && /^[1-9]$/.test(key)) return { kind: "answer", option: Number(key) };
   if (press.shift && key !== "Enter") return null;
   switch (key) {
     case "j":

@@ -2,7 +2,17 @@ import { describe, expect, it } from "vitest";
 import { createEntry } from "../feed/entry";
 import { feedSession } from "../feed/fixtures";
 import { prInfo } from "../pr/fixtures";
-import { ageAnchor, agentMonogram, ciMark, humaniseBranch, middleEllipsis, prColumn, prText, rowTitle } from "./row";
+import {
+  ageAnchor,
+  agentMonogram,
+  ciMark,
+  humaniseBranch,
+  middleEllipsis,
+  prColumn,
+  prText,
+  reasonChip,
+  rowTitle,
+} from "./row";
 
 describe("row title", () => {
   it("prefers the display name, then the humanised branch, then the id", () => {
@@ -113,5 +123,27 @@ describe("middleEllipsis", () => {
     expect(cut, "exactly the budget").toHaveLength(24);
     expect(cut.endsWith("oauth-scopes"), `the distinctive end survives: ${cut}`).toBe(true);
     expect(cut.startsWith("feat"), `the start survives: ${cut}`).toBe(true);
+  });
+});
+
+describe("reason chip", () => {
+  const dialog = { kind: "question" as const, title: "Should I also note this in CHANGELOG.md?", options: [] };
+  const question = "Should I also note this in CHANGELOG.md?";
+  const waiting = { state: "needs_input" as const, label: "question", reason: question };
+
+  it("shows the question itself while the agent waits on a dialog (SPEC I2b)", () => {
+    const chip = reasonChip({ resolved: waiting, live: { dialog } });
+    expect(chip.text, "the row says what is asked without opening the session").toBe(
+      "Should I also note this in CHANGELOG.md?",
+    );
+    expect(chip.title, "the tooltip keeps the kind").toBe("question: Should I also note this in CHANGELOG.md?");
+  });
+
+  it("keeps the short label without a dialog, or when the resolver put something else first", () => {
+    const plain = { state: "needs_input" as const, label: "permission", reason: "waiting for permission to run `ls`" };
+    expect(reasonChip({ resolved: plain, live: { dialog: null } }).text, "no dialog: the label").toBe("permission");
+    const merge = { state: "merge_ready" as const, label: "merge ready", reason: "its PR is approved and green" };
+    const chip = reasonChip({ resolved: merge, live: { dialog } });
+    expect(chip.text, "merge outranks the dialog (A5)").toBe("merge ready");
   });
 });

@@ -1,7 +1,7 @@
 // What a session row shows beyond the resolved state (UI §1.4): the title, the agent's monogram,
 // the time its age counts from and the PR's one CI mark. Pure, so every fallback is tested.
 
-import type { SessionRecord } from "../../ipc/bindings";
+import type { Resolved, SessionRecord } from "../../ipc/bindings";
 import type { CiState, PrDisplay, SessionEntry } from "../feed";
 import { currentPrInfo, prMarkTitle, worstPrMark, type PrMark } from "../pr/prinfo";
 
@@ -105,4 +105,26 @@ export function middleEllipsis(text: string, max: number): string {
   const tail = Math.ceil((max - 1) * 0.65);
   const head = max - 1 - tail;
   return `${text.slice(0, head)}…${text.slice(text.length - tail)}`;
+}
+
+/** The reason column's text and tooltip. */
+export interface ReasonChip {
+  text: string;
+  title: string;
+}
+
+/**
+ * The reason chip (UI §1.4): the resolver's label, except while the agent waits on a dialog, when
+ * it is the question itself (`resolved.reason`, SPEC I2b), so the row says what is asked without
+ * opening the session; the tooltip keeps the kind ("permission: Do you want to proceed?").
+ */
+export function reasonChip(entry: {
+  resolved: Pick<Resolved, "state" | "label" | "reason">;
+  live: { dialog: unknown };
+}): ReasonChip {
+  const { state, label, reason } = entry.resolved;
+  if (entry.live.dialog != null && state === "needs_input" && reason.trim() !== "") {
+    return { text: reason, title: `${label}: ${reason}` };
+  }
+  return { text: label, title: label };
 }
