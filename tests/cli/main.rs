@@ -6,6 +6,7 @@ mod app_stop;
 mod basics;
 mod demo;
 mod fake_claude;
+mod fake_claude_dialogs;
 mod faults;
 mod fleet;
 mod hook;
