@@ -4,6 +4,7 @@
 //! is refused (it would be swallowed, or worse, choose an option); keys answer it exactly.
 
 use crate::support::clis::{Agent, Setup};
+use crate::support::dialog::refuses_text_while_open;
 use crate::support::wait::Shown;
 use crate::support::world::World;
 
@@ -51,19 +52,4 @@ fn claude_code_auto_mode_offer() {
     if !w.server.exchanges().iter().any(|e| e.prompt().contains("OFFER-task")) {
         w.plain_turn(&id, "OFFER-task: say hello");
     }
-}
-
-/// `grove send ID TEXT` while a dialog is up exits non-zero naming `dialog_open` and the dialog,
-/// and the text reaches nobody.
-fn refuses_text_while_open(w: &World, id: &str, kind: &str) {
-    let before = w.server.exchanges().len();
-    let out = w.grove(&["send", id, "SWALLOWED-text"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "`grove send` went through while the {kind} dialog was up");
-    assert!(stderr.contains("dialog_open"), "refusal does not say dialog_open: {stderr}");
-    let after = w.server.exchanges();
-    assert!(
-        !after[before..].iter().any(|e| e.prompt().contains("SWALLOWED-text")),
-        "the refused text reached the model anyway"
-    );
 }

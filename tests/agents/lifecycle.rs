@@ -8,6 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::support::clis::Agent;
+use crate::support::dialog::{assert_dialog, refuses_text_while_open};
 use crate::support::wait::Shown;
 use crate::support::world::World;
 
@@ -30,22 +31,26 @@ fn session_life(agent: Agent) {
     let w = World::new(agent);
     // The model takes 3 s over each answer of this turn, so the agent is seen working.
     let id = w.spawn(&format!("{} DELAY:3000", agent.asking_prompt("first")));
-    if agent == Agent::Aider {
+    w.await_question(&id, "first");
+    w.answer_yes(&id, "first");
+    if agent != Agent::Aider {
         // Aider makes no model request after the answer: it only writes the file and commits.
-        w.asking_turn(&id, "first");
-    } else {
-        w.ask_and_answer(&id, "first");
         w.wait_for(&id, "working while the model finishes the turn", Shown::working);
-        w.wait_for(&id, "ready after the first turn", Shown::ready);
     }
+    w.wait_for(&id, "ready after the first turn", Shown::ready);
     let agent_session = agent_session_id(&w, &id);
 
     let body = w.plain_turn(&id, "FOLLOWUP-one: anything else?");
     assert!(body.contains("made-first.txt"), "the follow-up did not carry the first turn: not the same conversation");
 
-    // The agent dies while it asks; restore brings back its own conversation.
+    // The agent dies while it asks; restore brings back its own conversation. While it asks, Grove
+    // names the dialog and refuses text that the dialog would swallow (SPEC F2a). Claude's and
+    // Codex's dialogs ask to run a command; Aider's yes/no asks to create a file.
     w.send(&id, &agent.asking_prompt("crash"));
-    w.wait_for(&id, "\"needs you\" before the crash", Shown::needs_you);
+    let (shown, _) = w.await_question(&id, "crash");
+    let kinds: &[&str] = if agent == Agent::Aider { &["question", "permission"] } else { &["permission"] };
+    assert_dialog(&shown, kinds);
+    refuses_text_while_open(&w, &id, kinds[0]);
     w.kill_agent(&id);
     w.wait_for(&id, "Grove noticing the agent is gone", |s| s.activity() == "exited" || s.status() == "crashed");
     w.grove_ok(&["restore", &id]);

@@ -10,5 +10,6 @@
 mod dialogs;
 mod lifecycle;
 mod model_server;
+mod restore;
 mod support;
 mod timing;

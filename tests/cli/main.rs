@@ -7,6 +7,7 @@ mod basics;
 mod demo;
 mod dialogs;
 mod fake_claude;
+mod fake_claude_dialogs;
 mod faults;
 mod fleet;
 mod hook;

@@ -173,16 +173,12 @@ fn prepare_aider(home: &Path) {
     write(&home.join(".aider/caches/model_prices_and_context_window.json"), &info.to_string());
 }
 
-/// `text` as a TOML basic string.
+/// `text` as a TOML basic string (JSON's string escapes are a subset of TOML's).
 pub fn toml_string(text: &str) -> String {
-    toml_value(text)
-}
-
-fn toml_value(text: &str) -> String {
     serde_json::to_string(text).expect("a string serialises")
 }
 
 fn inline_table(pairs: &[(&str, &str)]) -> String {
-    let items: Vec<String> = pairs.iter().map(|(k, v)| format!("{k} = {}", toml_value(v))).collect();
+    let items: Vec<String> = pairs.iter().map(|(k, v)| format!("{k} = {}", toml_string(v))).collect();
     format!("{{ {} }}", items.join(", "))
 }

@@ -2,6 +2,7 @@
 //! on Grove, the agent's pane and processes, and one asking turn.
 
 pub mod clis;
+pub mod dialog;
 pub mod pane;
 pub mod procs;
 pub mod turns;

@@ -28,30 +28,38 @@ pub fn made_file(tag: &str) -> String {
 
 impl World {
     /// After the asking prompt tagged `tag` was given: waits until Grove says the session needs
-    /// you, answers yes, and waits for the file and for the agent to be ready. Returns the time
-    /// from the model's asking reply being complete to Grove first saying "needs you".
-    pub fn asking_turn(&self, id: &str, tag: &str) -> Duration {
-        let latency = self.ask_and_answer(id, tag);
-        self.wait_for(id, &format!("ready after creating {}", made_file(tag)), Shown::ready);
+    /// you, answers yes, and returns once the file exists and Grove no longer says "needs you" (the
+    /// agent may still be finishing its turn). Returns the time from the model's asking reply being
+    /// complete to Grove first saying "needs you".
+    pub fn ask_and_answer(&self, id: &str, tag: &str) -> Duration {
+        let (_, latency) = self.await_question(id, tag);
+        self.answer_yes(id, tag);
         latency
     }
 
-    /// Like `asking_turn`, but done once the file exists and Grove no longer says "needs you"
-    /// (the agent may still be finishing its turn): what the latency runs need between turns.
-    pub fn ask_and_answer(&self, id: &str, tag: &str) -> Duration {
+    /// Waits until Grove says the session needs you about the asking prompt tagged `tag`; returns
+    /// what Grove said and how long after the model's asking reply it said so.
+    pub fn await_question(&self, id: &str, tag: &str) -> (Shown, Duration) {
         let file = made_file(tag);
-        let (_, seen) = self.wait_for(id, &format!("\"needs you\" for the question about {file}"), Shown::needs_you);
+        let (shown, seen) =
+            self.wait_for(id, &format!("\"needs you\" for the question about {file}"), Shown::needs_you);
         let asked = self
             .server
             .last_turn(&file, |r| matches!(r, Reply::Run { .. } | Reply::CreateFile { .. }))
             .unwrap_or_else(|| panic!("Grove said {id} needs you, but the model was never asked about {file}"));
-        let latency = seen.saturating_duration_since(asked.finished);
         let path = self.worktree(id).join(&file);
         assert!(!path.exists(), "{file} exists before the user answered: the agent did not ask first");
+        (shown, seen.saturating_duration_since(asked.finished))
+    }
+
+    /// Answers the question about the prompt tagged `tag` with yes; returns once the file exists
+    /// and Grove no longer says "needs you".
+    pub fn answer_yes(&self, id: &str, tag: &str) {
+        let file = made_file(tag);
+        let path = self.worktree(id).join(&file);
         self.keys(id, self.agent.yes_keys());
         self.wait_until(id, &format!("the agent creating {file} once allowed"), || path.exists());
         self.wait_for(id, &format!("\"needs you\" gone once {file} was allowed"), |s| s.attention() != "respond");
-        latency
     }
 
     /// Sends `text` as the next prompt and waits until the model has answered it and the agent is

@@ -10,7 +10,7 @@ use super::world::World;
 
 /// The bound of every wait: generous (the machine may be loaded), only there to turn a hang into a
 /// failure that says what was being waited for.
-pub const WAIT: Duration = Duration::from_secs(90);
+pub const WAIT: Duration = Duration::from_secs(60);
 
 /// How often Grove is asked.
 const POLL: Duration = Duration::from_millis(100);
