@@ -9,8 +9,8 @@ use super::world::World;
 
 impl World {
     fn tmux(&self, args: &[&str]) -> Option<String> {
-        let socket = grove_engine::home::GroveHome::at(self.grove_home()).tmux_socket_name();
-        let out = Command::new("tmux").args(["-L", &socket]).args(args).env_remove("TMUX").output().ok()?;
+        let socket = grove_engine::home::GroveHome::at(self.grove_home()).tmux_socket();
+        let out = Command::new("tmux").arg("-S").arg(&socket).args(args).env_remove("TMUX").output().ok()?;
         out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 

@@ -158,12 +158,8 @@ impl Drop for World {
     }
 }
 
-/// The socket file of Grove's tmux server for `grove_home` (`tmux -L <name>` puts it under
-/// `$TMUX_TMPDIR/tmux-<uid>/`); killing the server leaves the file behind.
+/// The socket file of Grove's tmux server for `grove_home` (a path Grove owns, SPEC D11a);
+/// killing the server leaves the file behind.
 fn tmux_socket_file(grove_home: &Path) -> PathBuf {
-    let name = grove_engine::home::GroveHome::at(grove_home).tmux_socket_name();
-    let dir = std::env::var_os("TMUX_TMPDIR").map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
-    // SAFETY: getuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::getuid() };
-    dir.join(format!("tmux-{uid}")).join(name)
+    grove_engine::home::GroveHome::at(grove_home).tmux_socket()
 }
