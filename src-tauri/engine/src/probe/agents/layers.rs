@@ -150,7 +150,9 @@ pub fn confirm(agent: &str, reading: AgentActivity, verdict: &PaneVerdict, now: 
     // or where it explains a tool that stalled (Claude); elsewhere the wording may have changed.
     let sure = agent == "aider" || (agent == "claude-code" && reading.activity == Activity::Active);
     // Aider at its `>` prompt is not working, whatever the age of its history says (SPEC I3a):
-    // it draws the prompt only once a reply and every question are done. An answer Grove just
+    // it draws the prompt only once a reply and every question are done. Codex likewise: while
+    // it works its screen says so ("esc to interrupt"), and a turn cut short (a killed agent
+    // resumed) leaves its rollout looking busy forever. An answer Grove just
     // typed may not have been drawn yet, so that one is given a moment.
     let settled = reading.source != ActivitySource::Input || reading.evidence_at.is_none_or(|at| now - at >= SETTLE);
     match verdict {
@@ -184,7 +186,9 @@ pub fn confirm(agent: &str, reading: AgentActivity, verdict: &PaneVerdict, now: 
         PaneVerdict::AtPrompt if (waiting && !fresh) || reading.activity == Activity::Unknown => {
             seen(Activity::Ready, None)
         }
-        PaneVerdict::AtPrompt if agent == "aider" && reading.activity == Activity::Active && settled => {
+        PaneVerdict::AtPrompt
+            if matches!(agent, "aider" | "codex") && reading.activity == Activity::Active && settled =>
+        {
             AgentActivity { confidence: Confidence::High, ..seen(Activity::Ready, None) }
         }
         _ => reading,

@@ -165,13 +165,16 @@ fn confirm_settles_a_reading_by_what_the_screen_shows() {
             Confidence::Medium,
             "nothing known, at its prompt",
         ),
+        // Codex draws "esc to interrupt" for as long as a turn runs (tests/fixtures/agent-screens):
+        // its prompt without that marker is a turn over, even one its rollout never closed (an
+        // agent killed mid-turn and resumed).
         (
             reading(Activity::Active, ActivitySource::Transcript, Some(10)),
             PaneVerdict::AtPrompt,
-            Activity::Active,
-            ActivitySource::Transcript,
-            Confidence::Medium,
-            "the prompt alone does not end a turn",
+            Activity::Ready,
+            ActivitySource::Pane,
+            Confidence::High,
+            "at its prompt with nothing running",
         ),
         (
             reading(Activity::Ready, ActivitySource::Hook, Some(10)),
