@@ -135,7 +135,10 @@ impl Cmd {
     /// read meaning into it (`git show-ref` exiting 1, tmux saying "can't find session").
     pub async fn output(&self) -> Result<CommandOutput, CommandError> {
         let mut command = tokio::process::Command::new(&self.program);
-        command.args(&self.args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
+        // No `kill_on_drop`: [`Running`] ends the whole group on drop, leader included, SIGTERM
+        // first; `kill_on_drop` would SIGKILL the leader at once, and a git killed that way leaves
+        // its lock files behind for the rollback to trip over.
+        command.args(&self.args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         if let Some(dir) = &self.cwd {
             command.current_dir(dir);
         }
@@ -145,15 +148,16 @@ impl Cmd {
         command.envs(self.env.iter().map(|(k, v)| (k, v)));
         #[cfg(unix)]
         command.process_group(0);
-        let mut child = command
+        let child = command
             .spawn()
             .map_err(|e| CommandError::CannotStart { command: self.display(), reason: e.to_string() })?;
         let pgid = child.id();
-        let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
-        let work = async { tokio::try_join!(read_capped(stdout), read_capped(stderr), child.wait()) };
-        // The wait future (and with it `child`) lives until the end of this match, so on a timeout
-        // the leader is not reaped yet and its group id cannot have been reused by anyone else.
-        match tokio::time::timeout(self.timeout, work).await {
+        let mut running = Running { pgid, child };
+        let (stdout, stderr) = (running.child.stdout.take(), running.child.stderr.take());
+        let work = async { tokio::try_join!(read_capped(stdout), read_capped(stderr), running.child.wait()) };
+        // `running` (and with it the unreaped leader) lives until the end of this match, so on a
+        // timeout the group id cannot have been reused by anyone else.
+        let result = match tokio::time::timeout(self.timeout, work).await {
             Ok(Ok((stdout, stderr, status))) => Ok(CommandOutput { status, stdout, stderr }),
             Ok(Err(e)) => {
                 Err(CommandError::Failed { command: self.display(), status: "unknown".into(), stderr: e.to_string() })
@@ -162,7 +166,10 @@ impl Cmd {
                 kill_group(pgid);
                 Err(CommandError::TimedOut { command: self.display(), timeout: self.timeout })
             }
-        }
+        };
+        // Reaped or killed above: nothing is left for the drop to end.
+        running.pgid = None;
+        result
     }
 
     /// Runs the command and requires exit status 0.
@@ -176,6 +183,25 @@ impl Cmd {
                 status: out.status.to_string(),
                 stderr: out.stderr_excerpt(),
             })
+        }
+    }
+}
+
+/// A started command and the group it leads. Dropped before the command finished (its operation
+/// was interrupted or abandoned), it ends the whole group: SIGTERM, then SIGKILL after
+/// [`super::group::DROP_GRACE`], so a `post_create` script's children die with it.
+struct Running {
+    child: tokio::process::Child,
+    /// The group to end on drop; `None` once the command finished or was killed.
+    pgid: Option<u32>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // Runs before `child` is dropped (and handed to tokio's reaper), so the leader is not
+        // reaped yet and the group id is still this command's.
+        if let Some(pgid) = self.pgid.take() {
+            super::group::end_dropped_group(pgid);
         }
     }
 }
