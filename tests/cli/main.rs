@@ -10,5 +10,6 @@ mod fake_claude;
 mod faults;
 mod fleet;
 mod hook;
+mod interrupt;
 mod reads;
 mod support;

@@ -285,6 +285,48 @@ mod tests {
         }
     }
 
+    /// Every pid `pid_file` lists once it lists `count`, waiting at most 10 s.
+    #[cfg(target_os = "linux")]
+    async fn recorded_pids(pid_file: &Path, count: usize) -> Vec<i32> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = std::fs::read_to_string(pid_file).unwrap_or_default();
+            let pids: Vec<i32> = text.lines().filter_map(|l| l.trim().parse().ok()).collect();
+            if pids.len() == count {
+                return pids;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "the script recorded only {pids:?}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// SPEC F7: an interrupted operation drops its command's future; the script's children, one
+    /// of them deaf to SIGTERM, must end with it, not only the `sh` that leads them.
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn a_dropped_command_takes_its_whole_group_with_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pid_file = tmp.path().join("group.pids");
+        let script = format!(
+            "echo $$ >> '{f}'; sleep 300 & echo $! >> '{f}'; \
+             (trap '' TERM; while :; do sleep 1; done) & echo $! >> '{f}'; wait",
+            f = pid_file.display()
+        );
+        let cmd = Cmd::new("sh", Duration::from_secs(600)).args(["-c", &script]);
+        let pids = tokio::select! {
+            out = cmd.output() => panic!("the script runs until it is killed, yet it ended: {out:?}"),
+            pids = recorded_pids(&pid_file, 3) => pids,
+        };
+        // `select!` has dropped the command's future by now.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        for pid in pids {
+            while !ended(pid) {
+                assert!(tokio::time::Instant::now() < deadline, "{pid} of the dropped command's group still runs");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    }
+
     #[tokio::test]
     async fn failure_quotes_stderr_and_a_missing_program_cannot_start() {
         let err = Cmd::new("sh", Duration::from_secs(10)).args(["-c", "echo broken >&2; exit 4"]).run().await;

@@ -55,9 +55,11 @@ impl Interrupt {
     /// Resolves once interrupted, with the reason; never, if the interrupter is dropped unfired.
     pub async fn interrupted(&self) -> String {
         let mut rx = self.rx.clone();
-        match rx.wait_for(Option::is_some).await {
-            Ok(reason) => reason.clone().unwrap_or_default(),
-            Err(_) => std::future::pending().await,
+        // The borrow guard is let go of before any further await: it is not `Send`.
+        let fired = rx.wait_for(Option::is_some).await.ok().map(|reason| reason.clone().unwrap_or_default());
+        match fired {
+            Some(reason) => reason,
+            None => std::future::pending().await,
         }
     }
 }
