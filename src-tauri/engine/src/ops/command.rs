@@ -158,17 +158,21 @@ impl Cmd {
         // `running` (and with it the unreaped leader) lives until the end of this match, so on a
         // timeout the group id cannot have been reused by anyone else.
         let result = match tokio::time::timeout(self.timeout, work).await {
-            Ok(Ok((stdout, stderr, status))) => Ok(CommandOutput { status, stdout, stderr }),
+            Ok(Ok((stdout, stderr, status))) => {
+                // Reaped: the group id may be anyone's now, so the drop must not signal it.
+                running.pgid = None;
+                Ok(CommandOutput { status, stdout, stderr })
+            }
+            // A pipe failed and the wait was cancelled with it: the drop ends the group.
             Ok(Err(e)) => {
                 Err(CommandError::Failed { command: self.display(), status: "unknown".into(), stderr: e.to_string() })
             }
             Err(_) => {
                 kill_group(pgid);
+                running.pgid = None;
                 Err(CommandError::TimedOut { command: self.display(), timeout: self.timeout })
             }
         };
-        // Reaped or killed above: nothing is left for the drop to end.
-        running.pgid = None;
         result
     }
 
