@@ -2,7 +2,9 @@
 //! commands. Arguments are always argv words, never a shell string (only `post_create`, which
 //! the user wrote as shell commands, goes through `sh -c`). Each child runs in its own process
 //! group under a deadline; one that misses it is killed with its whole group (SPEC D2's rule,
-//! applied to writes too), so a hung `git` or hook never hangs an operation.
+//! applied to writes too), so a hung `git` or hook never hangs an operation. A command whose
+//! future is dropped while it runs (an interrupted operation, SPEC F7) takes its whole group with
+//! it too: SIGTERM, then SIGKILL (`group`).
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -157,7 +159,7 @@ impl Cmd {
         let work = async { tokio::try_join!(read_capped(stdout), read_capped(stderr), running.child.wait()) };
         // `running` (and with it the unreaped leader) lives until the end of this match, so on a
         // timeout the group id cannot have been reused by anyone else.
-        let result = match tokio::time::timeout(self.timeout, work).await {
+        match tokio::time::timeout(self.timeout, work).await {
             Ok(Ok((stdout, stderr, status))) => {
                 // Reaped: the group id may be anyone's now, so the drop must not signal it.
                 running.pgid = None;
@@ -172,8 +174,7 @@ impl Cmd {
                 running.pgid = None;
                 Err(CommandError::TimedOut { command: self.display(), timeout: self.timeout })
             }
-        };
-        result
+        }
     }
 
     /// Runs the command and requires exit status 0.
