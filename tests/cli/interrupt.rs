@@ -1,7 +1,7 @@
-//! An interrupted `grove spawn` rolls back (SPEC F7): Ctrl-C (SIGINT) or SIGTERM while the
-//! project's `post_create` runs ends every process `post_create` started, even one that ignores
-//! SIGTERM, removes the worktree and the branch, writes no record, starts no tmux session, frees
-//! the id, and exits with the signal's code naming the interrupted step.
+//! An interrupted `grove spawn` rolls back (SPEC F7): Ctrl-C (SIGINT), SIGTERM or a closed
+//! terminal (SIGHUP) while the project's `post_create` runs ends every process `post_create`
+//! started, even one that ignores SIGTERM, removes the worktree and the branch, writes no record,
+//! starts no tmux session, frees the id, and exits with the signal's code naming the step.
 #![cfg(target_os = "linux")]
 
 use std::io::Read;
@@ -194,4 +194,9 @@ fn ctrl_c_during_post_create_kills_its_process_group_and_rolls_back_the_spawn() 
 #[test]
 fn sigterm_during_post_create_kills_its_process_group_and_rolls_back_the_spawn() {
     interrupted_spawn_rolls_back(libc::SIGTERM, "SIGTERM", 143);
+}
+
+#[test]
+fn a_closed_terminal_during_post_create_rolls_back_the_spawn() {
+    interrupted_spawn_rolls_back(libc::SIGHUP, "SIGHUP", 129);
 }

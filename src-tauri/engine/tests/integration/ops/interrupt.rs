@@ -72,3 +72,20 @@ async fn an_interrupt_before_the_spawn_starts_reserves_nothing() {
     assert_eq!(err.session, None, "no id was reserved: {err}");
     assert!(!fx.home.worktree_dir(&fx.project, &SessionId::new("proj-1").unwrap()).exists());
 }
+
+#[tokio::test]
+async fn an_interrupted_restore_starts_nothing_and_leaves_the_session_stopped() {
+    let fx = Fixture::new();
+    let record = within("spawn", fx.ops().spawn(fx.request(ECHO_AGENT, "x"))).await.expect("spawn");
+    within("stop", fx.ops().stop(&record.id)).await.expect("stop");
+    let before = fx.ops().store().find(&record.id).expect("record");
+    let (interrupter, interrupt) = Interrupt::pair();
+    interrupter.interrupt("SIGINT");
+    let err = within("restore", fx.ops().with_interrupt(interrupt).restore(&record.id))
+        .await
+        .expect_err("an interrupted restore fails");
+    assert!(matches!(err.cause, Cause::Interrupted(_)), "{err}");
+    assert!(!fx.has_session(&record.id), "no runtime is left running for an unrecorded restore");
+    let after = fx.ops().store().find(&record.id).expect("record");
+    assert_eq!(after.lifecycle, before.lifecycle, "the session stays as it was: stopped, restorable");
+}
