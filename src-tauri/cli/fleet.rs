@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use grove_engine::config::{self, ConfigSources};
 use grove_engine::home::GroveHome;
 use grove_engine::ids::ProjectId;
-use grove_engine::ops::{ConfigNote, FailedSession, Ops, RestoreProgress, RestoreStep};
+use grove_engine::ops::{ConfigNote, FailedSession, Interrupt, Ops, RestoreProgress, RestoreStep};
 use grove_engine::store::{LastStop, StopScope, Store};
 
 use super::{fail, fail_usage, print_json};
@@ -39,7 +39,15 @@ pub fn stop_sources(sources: &ConfigSources, home: &GroveHome) -> ConfigSources 
     }
 }
 
-pub async fn stop(home: &GroveHome, sources: &ConfigSources, project: Option<String>, json: bool) -> ExitCode {
+/// Stops the fleet. An interrupt (SPEC F7) does not cut a stop short: every session it reaches
+/// is only being stopped, which is what an interrupted user wants anyway, and each stop is bounded.
+pub async fn stop(
+    home: &GroveHome,
+    sources: &ConfigSources,
+    project: Option<String>,
+    json: bool,
+    interrupt: Interrupt,
+) -> ExitCode {
     let scope = match project.map(ProjectId::new).transpose() {
         Ok(Some(project_id)) => StopScope::Project { project_id },
         Ok(None) => StopScope::All,
@@ -60,7 +68,7 @@ pub async fn stop(home: &GroveHome, sources: &ConfigSources, project: Option<Str
     for warning in &note.warnings {
         eprintln!("warning: {warning}");
     }
-    let ops = Ops::new(Store::new(home.clone()), loaded.config);
+    let ops = Ops::new(Store::new(home.clone()), loaded.config).with_interrupt(interrupt);
     let report = match ops.stop_fleet(scope, note).await {
         Ok(report) => report,
         Err(e) => return fail(e),
@@ -91,14 +99,22 @@ pub async fn stop(home: &GroveHome, sources: &ConfigSources, project: Option<Str
     if report.is_complete() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
-pub async fn start(home: &GroveHome, sources: &ConfigSources, choice: RestoreChoice, json: bool) -> ExitCode {
+/// Restores the last stop. After an interrupt (SPEC F7) each restore not yet begun fails at once
+/// and stays in `last-stop.json` for the next start.
+pub async fn start(
+    home: &GroveHome,
+    sources: &ConfigSources,
+    choice: RestoreChoice,
+    json: bool,
+    interrupt: Interrupt,
+) -> ExitCode {
     // SPEC G5, C4: config errors while restoring are a warning, never a refusal to start.
     let loaded = config::load_interactive(sources);
     let note = ConfigNote::from(&loaded);
     for warning in &note.warnings {
         eprintln!("warning: {warning}");
     }
-    let ops = Ops::new(Store::new(home.clone()), loaded.config);
+    let ops = Ops::new(Store::new(home.clone()), loaded.config).with_interrupt(interrupt);
     match choice {
         RestoreChoice::Ask => match ops.last_stop().await {
             Ok(record) if json => {

@@ -21,6 +21,7 @@ mod app_stop;
 mod config_check;
 mod fleet;
 mod hook;
+mod interrupt;
 mod ls;
 mod ops;
 mod show;
@@ -263,10 +264,12 @@ fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode 
         }
         Command::Spawn { project, agent, branch, prompt, issue, json } => {
             let args = ops::SpawnArgs { project, agent, branch, prompt, issue };
-            with_runtime(ops::spawn(home, &ops_sources(sources, home), args, json))
+            let sources = ops_sources(sources, home);
+            interrupt::run(|i| ops::spawn(home, &sources, args, json, i))
         }
         Command::Send { id, keys, json, .. } if !keys.is_empty() => {
-            with_runtime(ops::send_keys(home, &ops_sources(sources, home), &id, &keys, json))
+            let sources = ops_sources(sources, home);
+            interrupt::run(|i| ops::send_keys(home, &sources, &id, &keys, json, i))
         }
         Command::Send { id, message, force, json, .. } => {
             // Required by the argument group when no key is given.
@@ -281,22 +284,29 @@ fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode 
             } else {
                 message
             };
-            with_runtime(ops::send(home, &ops_sources(sources, home), &id, &message, force, json))
+            let sources = ops_sources(sources, home);
+            interrupt::run(|i| ops::send(home, &sources, &id, &message, force, json, i))
         }
         Command::Kill { id, discard, json } => {
-            with_runtime(ops::kill(home, &ops_sources(sources, home), &id, discard, json))
+            let sources = ops_sources(sources, home);
+            interrupt::run(|i| ops::kill(home, &sources, &id, discard, json, i))
         }
-        Command::Restore { id, json } => with_runtime(ops::restore(home, &ops_sources(sources, home), &id, json)),
+        Command::Restore { id, json } => {
+            let sources = ops_sources(sources, home);
+            interrupt::run(|i| ops::restore(home, &sources, &id, json, i))
+        }
         Command::Stop { app: true, .. } => app_stop::stop_app(home),
         Command::Stop { session: Some(id), json, .. } => {
-            with_runtime(ops::stop_session(home, &ops_sources(sources, home), &id, json))
+            let sources = ops_sources(sources, home);
+            interrupt::run(|i| ops::stop_session(home, &sources, &id, json, i))
         }
         Command::Stop { project, json, .. } => {
             let sources = ops_sources(&fleet::stop_sources(sources, home), home);
-            with_runtime(fleet::stop(home, &sources, project, json))
+            interrupt::run(|i| fleet::stop(home, &sources, project, json, i))
         }
         Command::Start { restore, json } => {
-            with_runtime(fleet::start(home, &ops_sources(sources, home), restore, json))
+            let sources = ops_sources(sources, home);
+            interrupt::run(|i| fleet::start(home, &sources, restore, json, i))
         }
         // Taken in `main`, before logging starts; kept here so the match stays exhaustive.
         Command::Hook { agent, args } => hook::run(std::iter::once(agent).chain(args).map(Into::into).collect()),

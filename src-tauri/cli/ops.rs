@@ -7,9 +7,12 @@ use std::process::ExitCode;
 use grove_engine::config::{self, Config, ConfigSources};
 use grove_engine::home::GroveHome;
 use grove_engine::ids::{ProjectId, SessionId};
-use grove_engine::ops::{Key, KillOptions, Ops, SendOptions, SpawnRequest, WorktreeOutcome};
+use grove_engine::ops::{
+    Cause, Interrupt, Key, KillOptions, Ops, SendOptions, SpawnError, SpawnRequest, WorktreeOutcome,
+};
 use grove_engine::store::Store;
 
+use super::interrupt::note;
 use super::{fail, fail_usage};
 
 /// What to spawn, as given on the command line.
@@ -19,6 +22,31 @@ pub struct SpawnArgs {
     pub branch: Option<String>,
     pub prompt: Option<String>,
     pub issue: Option<String>,
+}
+
+/// A failed spawn on stderr: the step and cause, then what the rollback undid. An interrupted
+/// spawn (SPEC F7) says so in words a user who pressed Ctrl-C expects.
+fn spawn_failed(e: &SpawnError) -> ExitCode {
+    let interrupted = matches!(e.cause, Cause::Interrupted(_));
+    if interrupted && e.step == grove_engine::ops::SpawnStep::Confirm {
+        let id = e.session.as_ref().map(ToString::to_string).unwrap_or_default();
+        note(&format!("error: {e}"));
+        note(&format!("the session {id} was already created and is kept; `grove kill {id} --discard` removes it"));
+        return ExitCode::FAILURE;
+    }
+    if interrupted {
+        let session = e.session.as_ref().map(|id| format!(" (session {id})")).unwrap_or_default();
+        note(&format!("error: spawn {} at step {}{session}", e.cause, e.step));
+    } else {
+        note(&format!("error: {e}"));
+    }
+    if !e.rolled_back.is_empty() {
+        note(&format!("rolled back: {}", e.rolled_back.join(", ")));
+    }
+    if interrupted && !e.rollback_failures.is_empty() {
+        note(&format!("rollback left behind: {}", e.rollback_failures.join("; ")));
+    }
+    ExitCode::FAILURE
 }
 
 /// Spawn needs a config that loads: a broken file must not start agents with guessed settings.
@@ -46,7 +74,13 @@ fn session_id(id: &str) -> Result<SessionId, ExitCode> {
     SessionId::new(id).map_err(fail_usage)
 }
 
-pub async fn spawn(home: &GroveHome, sources: &ConfigSources, args: SpawnArgs, json: bool) -> ExitCode {
+pub async fn spawn(
+    home: &GroveHome,
+    sources: &ConfigSources,
+    args: SpawnArgs,
+    json: bool,
+    interrupt: Interrupt,
+) -> ExitCode {
     let project = match ProjectId::new(args.project) {
         Ok(p) => p,
         Err(e) => return fail_usage(e),
@@ -57,7 +91,7 @@ pub async fn spawn(home: &GroveHome, sources: &ConfigSources, args: SpawnArgs, j
     };
     let request =
         SpawnRequest { project, agent: args.agent, branch: args.branch, prompt: args.prompt, issue: args.issue };
-    match Ops::new(Store::new(home.clone()), config).spawn(request).await {
+    match Ops::new(Store::new(home.clone()), config).with_interrupt(interrupt).spawn(request).await {
         Ok(record) if json => {
             super::print_json(&record);
             ExitCode::SUCCESS
@@ -66,7 +100,7 @@ pub async fn spawn(home: &GroveHome, sources: &ConfigSources, args: SpawnArgs, j
             println!("{}", record.id);
             ExitCode::SUCCESS
         }
-        Err(e) => fail(e),
+        Err(e) => spawn_failed(&e),
     }
 }
 
@@ -77,13 +111,18 @@ pub async fn send(
     message: &str,
     force: bool,
     json: bool,
+    interrupt: Interrupt,
 ) -> ExitCode {
     let id = match session_id(id) {
         Ok(id) => id,
         Err(code) => return code,
     };
     let options = SendOptions { force, ..SendOptions::default() };
-    match Ops::new(Store::new(home.clone()), lenient_config(sources)).send_with(&id, message, options).await {
+    match Ops::new(Store::new(home.clone()), lenient_config(sources))
+        .with_interrupt(interrupt)
+        .send_with(&id, message, options)
+        .await
+    {
         Ok(outcome) if json => {
             super::print_json(&outcome);
             ExitCode::SUCCESS
@@ -101,7 +140,14 @@ pub async fn send(
 }
 
 /// `grove send ID --key K...`: presses the keys in order (SPEC F2a).
-pub async fn send_keys(home: &GroveHome, sources: &ConfigSources, id: &str, names: &[String], json: bool) -> ExitCode {
+pub async fn send_keys(
+    home: &GroveHome,
+    sources: &ConfigSources,
+    id: &str,
+    names: &[String],
+    json: bool,
+    interrupt: Interrupt,
+) -> ExitCode {
     let id = match session_id(id) {
         Ok(id) => id,
         Err(code) => return code,
@@ -110,7 +156,11 @@ pub async fn send_keys(home: &GroveHome, sources: &ConfigSources, id: &str, name
         Ok(keys) => keys,
         Err(e) => return fail_usage(e),
     };
-    match Ops::new(Store::new(home.clone()), lenient_config(sources)).send_keys(&id, &keys).await {
+    match Ops::new(Store::new(home.clone()), lenient_config(sources))
+        .with_interrupt(interrupt)
+        .send_keys(&id, &keys)
+        .await
+    {
         Ok(()) if json => {
             super::print_json(&serde_json::json!({ "keys": names }));
             ExitCode::SUCCESS
@@ -124,12 +174,18 @@ pub async fn send_keys(home: &GroveHome, sources: &ConfigSources, id: &str, name
 }
 
 /// `grove stop --session ID`: stops one session for a later restore (SPEC F5, F5a).
-pub async fn stop_session(home: &GroveHome, sources: &ConfigSources, id: &str, json: bool) -> ExitCode {
+pub async fn stop_session(
+    home: &GroveHome,
+    sources: &ConfigSources,
+    id: &str,
+    json: bool,
+    interrupt: Interrupt,
+) -> ExitCode {
     let id = match session_id(id) {
         Ok(id) => id,
         Err(code) => return code,
     };
-    match Ops::new(Store::new(home.clone()), lenient_config(sources)).stop(&id).await {
+    match Ops::new(Store::new(home.clone()), lenient_config(sources)).with_interrupt(interrupt).stop(&id).await {
         Ok(record) if json => {
             super::print_json(&record);
             ExitCode::SUCCESS
@@ -142,12 +198,23 @@ pub async fn stop_session(home: &GroveHome, sources: &ConfigSources, id: &str, j
     }
 }
 
-pub async fn kill(home: &GroveHome, sources: &ConfigSources, id: &str, discard: bool, json: bool) -> ExitCode {
+pub async fn kill(
+    home: &GroveHome,
+    sources: &ConfigSources,
+    id: &str,
+    discard: bool,
+    json: bool,
+    interrupt: Interrupt,
+) -> ExitCode {
     let id = match session_id(id) {
         Ok(id) => id,
         Err(code) => return code,
     };
-    match Ops::new(Store::new(home.clone()), lenient_config(sources)).kill(&id, KillOptions { discard }).await {
+    match Ops::new(Store::new(home.clone()), lenient_config(sources))
+        .with_interrupt(interrupt)
+        .kill(&id, KillOptions { discard })
+        .await
+    {
         Ok(outcome) if json => {
             super::print_json(&outcome);
             ExitCode::SUCCESS
@@ -169,12 +236,18 @@ pub async fn kill(home: &GroveHome, sources: &ConfigSources, id: &str, discard: 
     }
 }
 
-pub async fn restore(home: &GroveHome, sources: &ConfigSources, id: &str, json: bool) -> ExitCode {
+pub async fn restore(
+    home: &GroveHome,
+    sources: &ConfigSources,
+    id: &str,
+    json: bool,
+    interrupt: Interrupt,
+) -> ExitCode {
     let id = match session_id(id) {
         Ok(id) => id,
         Err(code) => return code,
     };
-    match Ops::new(Store::new(home.clone()), lenient_config(sources)).restore(&id).await {
+    match Ops::new(Store::new(home.clone()), lenient_config(sources)).with_interrupt(interrupt).restore(&id).await {
         Ok(record) if json => {
             super::print_json(&record);
             ExitCode::SUCCESS

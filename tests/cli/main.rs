@@ -11,6 +11,7 @@ mod fake_claude_dialogs;
 mod faults;
 mod fleet;
 mod hook;
+mod interrupt;
 mod liveness;
 mod reads;
 mod support;

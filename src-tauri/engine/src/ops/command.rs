@@ -2,7 +2,9 @@
 //! commands. Arguments are always argv words, never a shell string (only `post_create`, which
 //! the user wrote as shell commands, goes through `sh -c`). Each child runs in its own process
 //! group under a deadline; one that misses it is killed with its whole group (SPEC D2's rule,
-//! applied to writes too), so a hung `git` or hook never hangs an operation.
+//! applied to writes too), so a hung `git` or hook never hangs an operation. A command whose
+//! future is dropped while it runs (an interrupted operation, SPEC F7) takes its whole group with
+//! it too: SIGTERM, then SIGKILL (`group`).
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -135,7 +137,10 @@ impl Cmd {
     /// read meaning into it (`git show-ref` exiting 1, tmux saying "can't find session").
     pub async fn output(&self) -> Result<CommandOutput, CommandError> {
         let mut command = tokio::process::Command::new(&self.program);
-        command.args(&self.args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
+        // No `kill_on_drop`: [`Running`] ends the whole group on drop, leader included, SIGTERM
+        // first; `kill_on_drop` would SIGKILL the leader at once, and a git killed that way leaves
+        // its lock files behind for the rollback to trip over.
+        command.args(&self.args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         if let Some(dir) = &self.cwd {
             command.current_dir(dir);
         }
@@ -145,21 +150,28 @@ impl Cmd {
         command.envs(self.env.iter().map(|(k, v)| (k, v)));
         #[cfg(unix)]
         command.process_group(0);
-        let mut child = command
+        let child = command
             .spawn()
             .map_err(|e| CommandError::CannotStart { command: self.display(), reason: e.to_string() })?;
         let pgid = child.id();
-        let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
-        let work = async { tokio::try_join!(read_capped(stdout), read_capped(stderr), child.wait()) };
-        // The wait future (and with it `child`) lives until the end of this match, so on a timeout
-        // the leader is not reaped yet and its group id cannot have been reused by anyone else.
+        let mut running = Running { pgid, child };
+        let (stdout, stderr) = (running.child.stdout.take(), running.child.stderr.take());
+        let work = async { tokio::try_join!(read_capped(stdout), read_capped(stderr), running.child.wait()) };
+        // `running` (and with it the unreaped leader) lives until the end of this match, so on a
+        // timeout the group id cannot have been reused by anyone else.
         match tokio::time::timeout(self.timeout, work).await {
-            Ok(Ok((stdout, stderr, status))) => Ok(CommandOutput { status, stdout, stderr }),
+            Ok(Ok((stdout, stderr, status))) => {
+                // Reaped: the group id may be anyone's now, so the drop must not signal it.
+                running.pgid = None;
+                Ok(CommandOutput { status, stdout, stderr })
+            }
+            // A pipe failed and the wait was cancelled with it: the drop ends the group.
             Ok(Err(e)) => {
                 Err(CommandError::Failed { command: self.display(), status: "unknown".into(), stderr: e.to_string() })
             }
             Err(_) => {
                 kill_group(pgid);
+                running.pgid = None;
                 Err(CommandError::TimedOut { command: self.display(), timeout: self.timeout })
             }
         }
@@ -176,6 +188,25 @@ impl Cmd {
                 status: out.status.to_string(),
                 stderr: out.stderr_excerpt(),
             })
+        }
+    }
+}
+
+/// A started command and the group it leads. Dropped before the command finished (its operation
+/// was interrupted or abandoned), it ends the whole group: SIGTERM, then SIGKILL after
+/// [`super::group::DROP_GRACE`], so a `post_create` script's children die with it.
+struct Running {
+    child: tokio::process::Child,
+    /// The group to end on drop; `None` once the command finished or was killed.
+    pgid: Option<u32>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // Runs before `child` is dropped (and handed to tokio's reaper), so the leader is not
+        // reaped yet and the group id is still this command's.
+        if let Some(pgid) = self.pgid.take() {
+            super::group::end_dropped_group(pgid);
         }
     }
 }
@@ -256,6 +287,48 @@ mod tests {
         while !ended(pid) {
             assert!(tokio::time::Instant::now() < deadline, "grandchild {pid} outlived the group kill");
             tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Every pid `pid_file` lists once it lists `count`, waiting at most 10 s.
+    #[cfg(target_os = "linux")]
+    async fn recorded_pids(pid_file: &Path, count: usize) -> Vec<i32> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = std::fs::read_to_string(pid_file).unwrap_or_default();
+            let pids: Vec<i32> = text.lines().filter_map(|l| l.trim().parse().ok()).collect();
+            if pids.len() == count {
+                return pids;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "the script recorded only {pids:?}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// SPEC F7: an interrupted operation drops its command's future; the script's children, one
+    /// of them deaf to SIGTERM, must end with it, not only the `sh` that leads them.
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn a_dropped_command_takes_its_whole_group_with_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pid_file = tmp.path().join("group.pids");
+        let script = format!(
+            "echo $$ >> '{f}'; sleep 300 & echo $! >> '{f}'; \
+             (trap '' TERM; while :; do sleep 1; done) & echo $! >> '{f}'; wait",
+            f = pid_file.display()
+        );
+        let cmd = Cmd::new("sh", Duration::from_secs(600)).args(["-c", &script]);
+        let pids = tokio::select! {
+            out = cmd.output() => panic!("the script runs until it is killed, yet it ended: {out:?}"),
+            pids = recorded_pids(&pid_file, 3) => pids,
+        };
+        // `select!` has dropped the command's future by now.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        for pid in pids {
+            while !ended(pid) {
+                assert!(tokio::time::Instant::now() < deadline, "{pid} of the dropped command's group still runs");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
         }
     }
 

@@ -114,6 +114,10 @@ pub enum Cause {
     /// The agent ended within the grace period after it was started (SPEC F4a).
     #[error("agent_exited: the agent ended right after it started ({}){}", .0.summary().unwrap_or_else(|| "no exit status known".into()), last_lines_note(.0))]
     AgentExited(crate::session::AgentExit),
+    /// The operation was interrupted (SPEC F7: Ctrl-C, SIGTERM, a closed terminal) in this step;
+    /// the step was stopped, its commands' process groups killed, and earlier steps rolled back.
+    #[error("interrupted by {0}")]
+    Interrupted(String),
     /// A failure injected on purpose ([`super::Ops::failing_at`]), to test rollback.
     #[error("failure injected for testing")]
     Injected,
@@ -169,6 +173,9 @@ pub struct SpawnError {
     pub session: Option<SessionId>,
     /// What went wrong.
     pub cause: Cause,
+    /// What the rollback undid, last made first, ending with the released id ("runtime proj-1",
+    /// "worktree <path>", "branch session/proj-1", "id proj-1").
+    pub rolled_back: Vec<String>,
     /// Undo actions that themselves failed, each saying what is left behind.
     pub rollback_failures: Vec<String>,
 }

@@ -24,6 +24,8 @@ mod error;
 mod files;
 mod fleet;
 mod git;
+mod group;
+mod interrupt;
 mod keys;
 mod kill;
 mod launch;
@@ -36,6 +38,7 @@ mod tmux;
 mod undo;
 mod worktree;
 
+use std::future::Future;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -54,6 +57,8 @@ pub use fleet::{
     STOP_CONCURRENCY, STOP_DEADLINE, SessionFailure, SessionRef, StopLimits,
 };
 pub use git::GIT_TIMEOUT;
+pub use group::{DROP_GRACE, wait_dropped_groups};
+pub use interrupt::{Interrupt, Interrupter};
 pub use keys::{Key, MAX_KEYS, UnknownKey};
 pub use kill::{KillOptions, KillOutcome};
 pub use launch::{
@@ -102,6 +107,8 @@ pub struct Ops {
     now: fn() -> DateTime<Utc>,
     /// How long a started agent must keep running to count as started (SPEC F4a).
     start_grace: std::time::Duration,
+    /// Fired by the CLI's signal handlers (SPEC F7): spawn and restore stop and roll back.
+    interrupt: Interrupt,
 }
 
 impl std::fmt::Debug for Ops {
@@ -122,6 +129,7 @@ impl Ops {
             fail_at: None,
             now: Utc::now,
             start_grace: START_GRACE,
+            interrupt: Interrupt::never(),
         }
     }
 
@@ -152,6 +160,15 @@ impl Ops {
         self
     }
 
+    /// The same operations, interrupted when `interrupt` fires (SPEC F7): a spawn drops the step
+    /// it is in (killing the process group of any command it runs) and rolls back every earlier
+    /// step; a restore stops before its agent is recorded as running. The error names the step,
+    /// with cause [`Cause::Interrupted`].
+    pub fn with_interrupt(mut self, interrupt: Interrupt) -> Self {
+        self.interrupt = interrupt;
+        self
+    }
+
     /// Fault injection: every spawn fails at `step`, before the step does anything, as if that
     /// step's own command had failed. Tests use it to prove the rollback of every earlier step;
     /// nothing else should.
@@ -173,6 +190,23 @@ impl Ops {
     /// The tmux server sessions run on.
     pub fn tmux(&self) -> &Tmux {
         &self.tmux
+    }
+
+    /// `Err(Interrupted)` if the operation was interrupted. Checked between steps that must not
+    /// be dropped halfway (blocking store writes, which run to their end anyway).
+    fn check_interrupt(&self) -> Result<(), Cause> {
+        self.interrupt.reason().map_or(Ok(()), |why| Err(Cause::Interrupted(why)))
+    }
+
+    /// Runs `work` unless the operation is interrupted first; on an interrupt `work` is dropped,
+    /// which ends the process group of any command it runs. Only for work whose every effect is
+    /// already on the undo list, or that has none.
+    async fn interruptible<T, E: Into<Cause>>(&self, work: impl Future<Output = Result<T, E>>) -> Result<T, Cause> {
+        tokio::select! {
+            biased;
+            why = self.interrupt.interrupted() => Err(Cause::Interrupted(why)),
+            done = work => done.map_err(Into::into),
+        }
     }
 
     /// Runs a blocking store call on the blocking pool.

@@ -93,7 +93,7 @@ fn reused(leader: &ProcessIdentity) -> bool {
 /// while nobody reaps it (under an init that does not reap) is stopped. Linux reads `/proc`;
 /// elsewhere this cannot tell and says no.
 #[cfg(unix)]
-fn only_zombies(pg: libc::pid_t) -> bool {
+pub(crate) fn only_zombies(pg: libc::pid_t) -> bool {
     #[cfg(target_os = "linux")]
     {
         let Ok(dir) = std::fs::read_dir("/proc") else { return false };

@@ -27,6 +27,9 @@ impl Ops {
     /// for another finds the session live and returns it, instead of ending the agent the other
     /// just started. The agent must still run after the grace period, else the restore fails
     /// with `agent_exited` and the record says the session crashed.
+    ///
+    /// Interrupted ([`Ops::with_interrupt`]) before the record says the agent runs, it ends the
+    /// runtime it started and leaves the session as it was; after that, it completes.
     pub async fn restore(&self, session: &SessionId) -> Result<SessionRecord, OpError> {
         let fail = |step, cause| OpError { op: OpKind::Restore, session: session.clone(), step, cause };
         let found = self.find(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
@@ -54,7 +57,12 @@ impl Ops {
                 fail(OpStep::CheckState, Cause::Invalid(format!("project {} is not in the config", record.project_id)))
             })?
             .clone();
+        // An interrupt (SPEC F7) is honoured between steps, never inside one: a worktree re-add
+        // or a tmux start cut halfway would leave exactly the half-made state F7 forbids, and
+        // each is bounded by its command's deadline.
+        self.check_interrupt().map_err(|c| fail(OpStep::CheckState, c))?;
         self.ensure_worktree(&project, &record).await.map_err(|c| fail(OpStep::Worktree, c))?;
+        self.check_interrupt().map_err(|c| fail(OpStep::Worktree, c))?;
 
         // A runtime of this name left on Grove's socket (a probe wrongly saw it gone, say) would
         // make new-session fail; it is Grove's own session for this very id, so it is ended.
@@ -76,6 +84,11 @@ impl Ops {
             kind: record.runtime,
         };
         let handle = self.start_runtime(&launch).await.map_err(|c| fail(OpStep::Runtime, c))?;
+        if let Err(cause) = self.check_interrupt() {
+            // Not recorded yet: ended again, the session stays as it was (stopped, restorable).
+            let _ = self.stop_runtime(&handle).await;
+            return Err(fail(OpStep::Runtime, cause));
+        }
 
         let now = (self.now)();
         let agent_session_id = plan.agent_session_id.clone();

@@ -15,8 +15,8 @@ use super::{Ops, check_length, git};
 use crate::config::{Project, Runtime};
 use crate::ids::{ProjectId, SessionId};
 use crate::session::{
-    Lifecycle, RECORD_VERSION, RuntimeKind, RuntimePart, RuntimeReason, RuntimeState, SessionKind, SessionReason,
-    SessionRecord, SessionState,
+    Lifecycle, RECORD_VERSION, RuntimeHandle, RuntimeKind, RuntimePart, RuntimeReason, RuntimeState, SessionKind,
+    SessionReason, SessionRecord, SessionState,
 };
 use crate::store::Reservation;
 
@@ -81,30 +81,45 @@ impl Ops {
             Ok(record) => {
                 // The record stays: an agent that ended at once is a crash to see and restore, and
                 // its worktree is kept (SPEC F4a).
+                // An interrupt here stops the watch but undoes nothing: the record is written and
+                // other processes may already act on the session, so it is reported, not removed.
                 (progress.observer)(SpawnStep::Confirm, Some(&record.id));
-                match self.confirm_started(&record).await {
+                match self.interruptible(self.confirm_started(&record)).await {
                     Ok(()) => Ok(record),
                     Err(cause) => Err(SpawnError {
                         step: SpawnStep::Confirm,
                         session: Some(record.id.clone()),
                         cause,
+                        rolled_back: Vec::new(),
                         rollback_failures: Vec::new(),
                     }),
                 }
             }
             Err(cause) => {
                 let session = progress.reservation.as_ref().map(|r| r.id().clone());
-                let rollback_failures = progress.undo.run(self).await;
+                // The rollback never watches the interrupt: a second Ctrl-C must not cut it short.
+                let rollback = progress.undo.run(self).await;
+                let mut rolled_back = rollback.undone;
                 // Released last, after the worktree is gone: `reserve_id` also skips numbers that
                 // have a worktree directory, so no other spawn could take the id mid-rollback.
-                drop(progress.reservation);
-                Err(SpawnError { step: progress.step, session, cause, rollback_failures })
+                if let Some(reservation) = progress.reservation.take() {
+                    rolled_back.push(format!("id {}", reservation.id()));
+                }
+                Err(SpawnError {
+                    step: progress.step,
+                    session,
+                    cause,
+                    rolled_back,
+                    rollback_failures: rollback.failures,
+                })
             }
         }
     }
 
-    /// Enters `step`, failing there if a failure was injected for it.
+    /// Enters `step`, failing there if a failure was injected for it. An interrupt that came
+    /// while the previous step could not be dropped (a store write) fails that step instead.
     fn enter(&self, progress: &mut Progress<'_>, step: SpawnStep) -> Result<(), Cause> {
+        self.check_interrupt()?;
         progress.step = step;
         (progress.observer)(step, progress.reservation.as_ref().map(|r| r.id()));
         if self.fail_at == Some(step) { Err(Cause::Injected) } else { Ok(()) }
@@ -133,7 +148,7 @@ impl Ops {
             return Err(Cause::Invalid(format!("{branch:?} is not a valid branch name: it holds control characters")));
         }
         if let Some(branch) = &request.branch
-            && !git::check_branch_name(&project.path, branch).await?
+            && !self.interruptible(git::check_branch_name(&project.path, branch)).await?
         {
             return Err(Cause::Invalid(format!("{branch:?} is not a valid branch name")));
         }
@@ -147,16 +162,18 @@ impl Ops {
 
         self.enter(progress, SpawnStep::Worktree)?;
         let branch = choose_branch(request, &id);
-        if !git::check_branch_name(&project.path, &branch).await? {
+        if !self.interruptible(git::check_branch_name(&project.path, &branch)).await? {
             return Err(Cause::Invalid(format!("derived branch {branch:?} is not a valid branch name")));
         }
         let worktree = self.store.home().worktree_dir(&project.id, &id);
-        add_worktree(&project, &worktree, &branch, &mut progress.undo).await?;
+        self.interruptible(add_worktree(&project, &worktree, &branch, &mut progress.undo)).await?;
 
         self.enter(progress, SpawnStep::PostCreate)?;
         for command in &project.post_create {
             // The user wrote these as shell commands in config; `sh -c` is what they mean.
-            Cmd::new("sh", POST_CREATE_TIMEOUT).args(["-c", command]).cwd(&worktree).run().await?;
+            // Interruptible: dropping the command ends its whole process group (SPEC F7).
+            let post_create = Cmd::new("sh", POST_CREATE_TIMEOUT).args(["-c", command]).cwd(&worktree);
+            self.interruptible(post_create.run()).await?;
         }
 
         self.enter(progress, SpawnStep::PromptFile)?;
@@ -171,7 +188,7 @@ impl Ops {
         }
 
         self.enter(progress, SpawnStep::Runtime)?;
-        let wiring = self.hook_wiring(&agent).await;
+        let wiring = self.interruptible(async { Ok::<_, Cause>(self.hook_wiring(&agent).await) }).await?;
         let plan = plan_launch(&self.config, &agent, LaunchMode::Fresh { prompt: task.as_deref() }, &wiring, || {
             uuid::Uuid::new_v4().to_string()
         })?;
@@ -188,8 +205,17 @@ impl Ops {
             prompt_file: prompt_path.as_deref(),
             kind,
         };
-        let handle = self.start_runtime(&launch).await?;
-        progress.undo.push(UndoAction::Runtime(handle.clone()));
+        let handle = if kind == RuntimeKind::Tmux {
+            // Pushed before the start, so an interrupt mid-start still ends the tmux session (its
+            // name is the id; ending one that never started is a no-op).
+            progress.undo.push(UndoAction::Runtime(RuntimeHandle::new(kind, id.to_string())));
+            self.interruptible(self.start_runtime(&launch)).await?
+        } else {
+            // A process runtime starts without awaiting, so no interrupt can land halfway.
+            let handle = self.start_runtime(&launch).await?;
+            progress.undo.push(UndoAction::Runtime(handle.clone()));
+            handle
+        };
 
         self.enter(progress, SpawnStep::Record)?;
         let now = (self.now)();
@@ -253,15 +279,13 @@ async fn add_worktree(project: &Project, path: &Path, branch: &str, undo: &mut U
     let base = git::resolve_base(repo, &project.default_branch).await?.ok_or_else(|| {
         Cause::Invalid(format!("default branch {:?} exists neither locally nor on origin", project.default_branch))
     })?;
-    let added = git::add_worktree_new_branch(repo, path, branch, &base).await;
-    // `worktree add -b` creates the branch before checking out, and keeps it if the checkout
-    // fails; it did not exist before this spawn, so deleting it loses nothing of the user's.
-    if added.is_ok() || git::branch_exists(repo, branch).await.unwrap_or(false) {
-        undo.push(UndoAction::Branch { repo: repo.clone(), branch: branch.to_owned() });
-    }
-    // After the branch, so it is undone first: git refuses to delete a checked-out branch.
+    // Both pushed before `worktree add -b` runs, so an interrupt that drops it halfway (branch
+    // made, checkout not) still undoes both. The branch did not exist before this spawn, so
+    // deleting it loses nothing of the user's; the worktree is undone first, since git refuses
+    // to delete a checked-out branch.
+    undo.push(UndoAction::Branch { repo: repo.clone(), branch: branch.to_owned() });
     undo.push(worktree_undo);
-    Ok(added?)
+    Ok(git::add_worktree_new_branch(repo, path, branch, &base).await?)
 }
 
 /// Explicit branch, else one for the issue, else `session/<id>` (SPEC F1).

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{Ops, git};
+use super::{Ops, git, group};
 use crate::session::RuntimeHandle;
 
 /// One thing a spawn created.
@@ -11,7 +11,7 @@ use crate::session::RuntimeHandle;
 pub(crate) enum UndoAction {
     /// A worktree directory `git worktree add` made for this spawn.
     Worktree { repo: PathBuf, path: PathBuf },
-    /// A branch this spawn created with `-b` (never one that existed before).
+    /// A branch this spawn creates with `-b` (never one that existed before); gone already is fine.
     Branch { repo: PathBuf, branch: String },
     /// A file this spawn wrote.
     File(PathBuf),
@@ -31,16 +31,47 @@ impl Undo {
         self.actions.push(action);
     }
 
-    /// Undoes everything, last first. Returns what could not be undone, each saying what is left.
-    pub async fn run(self, ops: &Ops) -> Vec<String> {
-        let mut failures = Vec::new();
+    /// Undoes everything, last first. Returns what was undone and what could not be, each
+    /// failure saying what is left.
+    ///
+    /// It first waits (bounded) for the process groups of commands an interrupt dropped: a
+    /// `post_create` still ending must not write into the worktree while it is being removed.
+    pub async fn run(self, ops: &Ops) -> Rollback {
+        if !group::wait_dropped_groups(group::DROP_GRACE * 3).await {
+            tracing::warn!("spawn rollback: a dropped command's process group is still ending");
+        }
+        let mut rollback = Rollback::default();
         for action in self.actions.into_iter().rev() {
-            if let Err(left) = undo(action, ops).await {
-                tracing::warn!("spawn rollback: {left}");
-                failures.push(left);
+            let what = action.to_string();
+            match undo(action, ops).await {
+                Ok(()) => rollback.undone.push(what),
+                Err(left) => {
+                    tracing::warn!("spawn rollback: {left}");
+                    rollback.failures.push(left);
+                }
             }
         }
-        failures
+        rollback
+    }
+}
+
+/// What a rollback did.
+#[derive(Debug, Default)]
+pub(crate) struct Rollback {
+    /// What was undone, last made first ("worktree <path>", "branch session/proj-1").
+    pub undone: Vec<String>,
+    /// What could not be undone, each saying what is left behind.
+    pub failures: Vec<String>,
+}
+
+impl std::fmt::Display for UndoAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UndoAction::Worktree { path, .. } => write!(f, "worktree {}", path.display()),
+            UndoAction::Branch { branch, .. } => write!(f, "branch {branch}"),
+            UndoAction::File(path) => write!(f, "file {}", path.display()),
+            UndoAction::Runtime(handle) => write!(f, "runtime {}", handle.id),
+        }
     }
 }
 
@@ -69,6 +100,10 @@ async fn undo(action: UndoAction, ops: &Ops) -> Result<(), String> {
             Ok(())
         }
         UndoAction::Branch { repo, branch } => {
+            // Pushed before `worktree add -b` ran, so an interrupt may have come before git made it.
+            if !git::branch_exists(&repo, &branch).await.unwrap_or(true) {
+                return Ok(());
+            }
             git::delete_branch(&repo, &branch).await.map_err(|e| format!("branch {branch} kept: {e}"))
         }
     }

@@ -3,6 +3,7 @@
 
 mod confirm;
 mod fleet;
+mod interrupt;
 mod isolation;
 mod kill_restore;
 mod rollback;
