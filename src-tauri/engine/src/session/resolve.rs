@@ -325,7 +325,14 @@ fn asks(dialog: &Dialog, live: LiveSigns<'_>) -> (ShownState, Label, String) {
         DialogKind::Trust => return (ShownState::NeedsInput, "trust".into(), "asks to trust this folder".to_owned()),
         DialogKind::Question | DialogKind::PostTurn => ("question", "asks a question"),
     };
-    let reason = if title.is_empty() { live.activity_detail.unwrap_or(fallback) } else { title };
+    // A permission dialog's own title is generic ("Do you want to proceed?"); the agent's hook
+    // names the tool and its input ("waiting for permission to run `cargo test`"), which says more.
+    let detail = live.activity_detail.filter(|d| !d.trim().is_empty() && *d != title);
+    let reason = match (dialog.kind, detail) {
+        (DialogKind::Permission, Some(detail)) => detail,
+        _ if title.is_empty() => detail.unwrap_or(fallback),
+        _ => title,
+    };
     (ShownState::NeedsInput, label.into(), cut(reason, REASON_LINE_CHARS))
 }
 

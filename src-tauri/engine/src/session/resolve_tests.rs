@@ -238,13 +238,15 @@ fn a_dialog_on_screen_says_what_it_asks() {
     const HOOK: &str = "waiting for permission to run `cargo test`";
     let hook = Some(HOOK);
     // SPEC I2b: each kind of dialog is a wait for the user, its reason what is asked, its action answer.
-    let table: [(&str, Dialog, Option<&str>, &str, &str); 6] = [
+    let table: [(&str, Dialog, Option<&str>, &str, &str); 7] = [
+        // The hook names the tool; the permission dialog's own title is generic.
+        ("permission", dialog(DialogKind::Permission, "Do you want to proceed?"), hook, "permission", HOOK),
         (
+            "permission with no hook",
+            dialog(DialogKind::Permission, "Would you like to run the following command?"),
+            None,
             "permission",
-            dialog(DialogKind::Permission, "Do you want to proceed?"),
-            hook,
-            "permission",
-            "Do you want to proceed?",
+            "Would you like to run the following command?",
         ),
         (
             "question",
