@@ -194,6 +194,14 @@ fn a_permission_prompt_shows_needs_you_and_the_answer_shows_working() {
         );
         let line = line.as_str().unwrap_or_default().to_owned();
         assert!(line.contains("cargo test") && line.contains("hook"), "the detail says why: {line:?}");
+        // SPEC I2b, F2a: the dialog on the agent's screen, offered as buttons that say their keys.
+        let option = app.wait_for(
+            "the dialog's first option as a button",
+            "document.querySelector('[data-testid=dialog-option-1]')?.textContent",
+            AGENT_WAIT,
+        );
+        let option = option.as_str().unwrap_or_default().to_owned();
+        assert!(option.contains("Yes") && option.contains('1'), "the option says what it sends: {option:?}");
         save_screenshot(app, "status-needs-you.png");
     });
     eprintln!("hook -> needs you (ms): {waits:.0?}; grove send -> working (ms): {answers:.0?}");
