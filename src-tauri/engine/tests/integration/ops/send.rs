@@ -83,3 +83,32 @@ async fn sending_to_a_stopped_session_restores_it_first() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_reaction_never_restores_and_a_send_never_revives_a_killed_session() {
+    // SPEC F2a: before, any terminal session a send reached was restored first, a reaction's too.
+    use grove_engine::ops::{KillOptions, SendOptions};
+    use grove_engine::react::reactions::AgentSender;
+    use grove_engine::session::SessionReason;
+    let fx = Fixture::new();
+    let ops = fx.ops();
+    let stopped = within("spawn", ops.spawn(fx.request(ECHO_AGENT, "a"))).await.expect("spawn");
+    let killed = within("spawn", ops.spawn(fx.request(ECHO_AGENT, "b"))).await.expect("spawn");
+    within("stop", ops.stop(&stopped.id)).await.expect("stop");
+    within("kill", ops.kill(&killed.id, KillOptions::default())).await.expect("kill");
+
+    let err = within("reaction", ops.send_to_agent(&stopped.id, "CI failed: fix it")).await.expect_err("not live");
+    assert!(err.contains("never restores"), "a reaction is dropped with its reason: {err}");
+    let record = ops.store().find(&stopped.id).expect("record");
+    assert_eq!(record.lifecycle.session.reason, SessionReason::StoppedForRestore, "still stopped");
+
+    let err = within("send", ops.send_with(&killed.id, "hello", SendOptions::default())).await.expect_err("killed");
+    assert_eq!(err.step, OpStep::CheckState, "{err}");
+    assert!(err.to_string().contains("killed"), "{err}");
+    let record = ops.store().find(&killed.id).expect("record");
+    assert_eq!(record.lifecycle.session.reason, SessionReason::ManuallyKilled, "a person's kill stands");
+
+    // A person's send brings the stopped one back.
+    let outcome = within("send", ops.send(&stopped.id, "carry on")).await.expect("send restores a stopped session");
+    assert!(outcome.restored, "restored first");
+}

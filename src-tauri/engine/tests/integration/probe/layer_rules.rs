@@ -206,3 +206,24 @@ fn confirm_settles_a_reading_by_what_the_screen_shows() {
         }
     }
 }
+
+#[test]
+fn aider_back_at_its_prompt_is_ready_at_once_unless_grove_just_typed() {
+    // SPEC I3a: after a yes/no answer Aider's history reads "working" by age for 30 s, while its
+    // screen already shows the `>` prompt. Before the rule, the prompt changed nothing.
+    let now = at(100);
+    let by_age = reading(Activity::Active, ActivitySource::Transcript, Some(95));
+    let got = confirm("aider", by_age, &PaneVerdict::AtPrompt, now);
+    assert_eq!((got.activity, got.source), (Activity::Ready, ActivitySource::Pane), "the prompt is back: ready");
+
+    let just_typed = reading(Activity::Active, ActivitySource::Input, Some(100));
+    let got = confirm("aider", just_typed, &PaneVerdict::AtPrompt, now);
+    assert_eq!(got.activity, Activity::Active, "an answer typed this very moment may not be drawn yet");
+
+    let working = reading(Activity::Active, ActivitySource::Transcript, Some(95));
+    assert_eq!(
+        confirm("aider", working, &PaneVerdict::Unclear, now).activity,
+        Activity::Active,
+        "no prompt: still working"
+    );
+}
