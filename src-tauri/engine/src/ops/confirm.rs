@@ -11,10 +11,7 @@ use chrono::{DateTime, Utc};
 use super::Ops;
 use super::error::Cause;
 use crate::probe::pid_liveness;
-use crate::session::{
-    AgentExit, EXIT_LAST_LINES_LIMIT, RuntimeKind, RuntimeReason, RuntimeState, SessionReason, SessionRecord,
-    SessionState,
-};
+use crate::session::{AgentExit, RuntimeKind, RuntimeReason, RuntimeState, SessionReason, SessionRecord, SessionState};
 
 /// How long a started agent must keep running to count as started (SPEC F4a, §J). Agents that
 /// cannot start (bad resume id, bad flags, no credentials) exit within a second; 3 s covers a
@@ -49,13 +46,9 @@ impl Ops {
     async fn agent_end(&self, record: &SessionRecord) -> Option<AgentExit> {
         let at = DateTime::<Utc>::UNIX_EPOCH;
         match record.runtime {
-            RuntimeKind::Tmux => match self.tmux.pane_end(&record.id).await {
-                Ok(Some(end)) if !end.dead => None,
-                Ok(Some(end)) => {
-                    let last_lines = self.tmux.last_lines(&record.id, EXIT_LAST_LINES_LIMIT).await.unwrap_or_default();
-                    Some(AgentExit { status: end.status, signal: end.signal, last_lines, at })
-                }
-                // The session vanished: the agent ended and took it along (no remain-on-exit).
+            RuntimeKind::Tmux => match self.tmux.ended(&record.id).await {
+                Ok(Some(ended)) => ended,
+                // The session vanished: the agent ended and took it along.
                 Ok(None) => Some(AgentExit { status: None, signal: None, last_lines: Vec::new(), at }),
                 Err(e) => {
                     tracing::debug!(session = %record.id, "cannot look at the agent: {e}");

@@ -13,6 +13,7 @@ use super::command::{Cmd, CommandError, CommandOutput};
 use crate::home::{GroveHome, prepare_tmux_socket_dir, tmux_socket_args};
 use crate::ids::SessionId;
 use crate::process_identity::ProcessIdentity;
+use crate::session::{AgentExit, DEAD_PANE_FORMAT};
 
 /// Deadline of one tmux client call. tmux answers in milliseconds; 10 s covers a server
 /// starting on a loaded machine while still ending an operation stuck on a wedged server.
@@ -143,44 +144,23 @@ impl Tmux {
         }
     }
 
-    /// Whether the agent in session `name` has ended, and how: `None` when tmux has no such
-    /// session. Needs `remain-on-exit`, which [`Tmux::new_session`] sets.
-    pub async fn pane_end(&self, name: &SessionId) -> Result<Option<PaneEnd>, CommandError> {
+    /// How the agent in session `name` ended: `Ok(None)` when tmux has no such session,
+    /// `Ok(Some(None))` while the agent runs. Needs `remain-on-exit`, which
+    /// [`Tmux::new_session`] sets; the capture reaches a little way into the history, as the
+    /// visible part alone can miss the lines of an agent that printed and exited at once.
+    pub async fn ended(&self, name: &SessionId) -> Result<Option<Option<AgentExit>>, CommandError> {
         let target = format!("{}:", exact(name));
-        let format = "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}";
-        let out = self.query().args(["display-message", "-p", "-t", &target, format]).output().await?;
-        let out = match self.absent_or_error(out, "display-message") {
-            Ok(out) => out,
-            Err(None) => return Ok(None),
-            Err(Some(e)) => return Err(e),
-        };
-        let text = String::from_utf8_lossy(&out.stdout);
-        let mut fields = text.trim_end_matches('\n').split(' ');
-        let dead = fields.next() == Some("1");
-        let status = fields.next().and_then(|s| s.parse().ok());
-        let signal = fields.next().and_then(|s| s.parse().ok()).map(crate::session::signal_name);
-        Ok(Some(PaneEnd { dead, status, signal }))
-    }
-
-    /// The last `count` lines the agent left on its screen (blank lines and tmux's own "Pane is
-    /// dead" line left out), oldest first.
-    pub async fn last_lines(&self, name: &SessionId, count: usize) -> Result<Vec<String>, CommandError> {
-        // From a little way back in the history too: the visible part alone can miss the lines of
-        // an agent that printed and exited before its pane settled.
-        let target = format!("{}:", exact(name));
-        let out = self.query().args(["capture-pane", "-p", "-J", "-S", "-50", "-t", &target]).output().await?;
-        let screen = match self.absent_or_error(out, "capture-pane") {
-            Ok(out) => String::from_utf8_lossy(&out.stdout).into_owned(),
-            Err(None) => return Ok(Vec::new()),
-            Err(Some(e)) => return Err(e),
-        };
-        let lines: Vec<String> = screen
-            .lines()
-            .map(str::trim_end)
-            .filter(|l| !l.is_empty() && !l.starts_with("Pane is dead"))
-            .map(str::to_owned)
-            .collect();
-        Ok(lines[lines.len().saturating_sub(count)..].to_vec())
+        let out = self
+            .query()
+            .args(["display-message", "-p", "-t", &target, DEAD_PANE_FORMAT, ";"])
+            .args(["capture-pane", "-p", "-J", "-S", "-50", "-t", &target])
+            .output()
+            .await?;
+        match self.absent_or_error(out, "display-message") {
+            Ok(out) => Ok(Some(AgentExit::from_pane(&String::from_utf8_lossy(&out.stdout)))),
+            Err(None) => Ok(None),
+            Err(Some(e)) => Err(e),
+        }
     }
 
     /// Presses `keys` in session `name`, in order, in one call.
@@ -236,17 +216,6 @@ impl Tmux {
             stderr,
         }))
     }
-}
-
-/// How a pane's process ended, as tmux saw it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PaneEnd {
-    /// The process has exited and the pane stays only to show it.
-    pub dead: bool,
-    /// Its exit status, when it exited normally.
-    pub status: Option<i32>,
-    /// The signal that ended it ("SIGKILL"), when one did.
-    pub signal: Option<String>,
 }
 
 /// `word` in single quotes for a POSIX shell; a quote inside is closed, escaped and reopened.

@@ -17,7 +17,7 @@ use super::revive::revive_socket;
 use super::{Liveness, ProbeError, ProbeFuture, RuntimeProbe};
 use crate::home::{GroveHome, tmux_socket_args};
 use crate::process_identity::Presence;
-use crate::session::{AgentExit, EXIT_LAST_LINES_LIMIT, RuntimeHandle};
+use crate::session::{AgentExit, DEAD_PANE_FORMAT, RuntimeHandle};
 
 /// The name used in probe errors.
 const PROBE: &str = "tmux";
@@ -155,29 +155,13 @@ impl RuntimeProbe for TmuxProbe {
         Box::pin(async move {
             let target = format!("={}:", handle.id);
             let mut args = tmux_socket_args(&self.socket).to_vec();
-            let format = "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}";
-            args.extend(["display-message", "-p", "-t", &target, format, ";"].map(OsString::from));
+            args.extend(["display-message", "-p", "-t", &target, DEAD_PANE_FORMAT, ";"].map(OsString::from));
             args.extend(["capture-pane", "-p", "-J", "-S", "-50", "-t", &target].map(OsString::from));
             let out = run_probe(PROBE, &self.program, args, &CLIENT_ENV).await?;
             if !out.status.success() {
                 return Ok(None);
             }
-            let text = String::from_utf8_lossy(&out.stdout);
-            let (head, screen) = text.split_once('\n').unwrap_or((&text, ""));
-            let mut fields = head.split(' ');
-            if fields.next() != Some("1") {
-                return Ok(None);
-            }
-            let status = fields.next().and_then(|s| s.parse().ok());
-            let signal = fields.next().and_then(|s| s.parse::<i32>().ok()).map(crate::session::signal_name);
-            let lines: Vec<String> = screen
-                .lines()
-                .map(str::trim_end)
-                .filter(|l| !l.is_empty() && !l.starts_with("Pane is dead"))
-                .map(str::to_owned)
-                .collect();
-            let last_lines = lines[lines.len().saturating_sub(EXIT_LAST_LINES_LIMIT)..].to_vec();
-            Ok(Some(AgentExit { status, signal, last_lines, at: chrono::DateTime::UNIX_EPOCH }))
+            Ok(AgentExit::from_pane(&String::from_utf8_lossy(&out.stdout)))
         })
     }
 

@@ -39,6 +39,34 @@ impl AgentExit {
     }
 }
 
+/// The tmux format that tells whether a pane's process ended and how; [`AgentExit::from_pane`]
+/// reads its output followed by a capture of the pane (tmux keeps a dead pane with
+/// `remain-on-exit`).
+pub const DEAD_PANE_FORMAT: &str = "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}";
+
+impl AgentExit {
+    /// How the agent of a pane ended, from `DEAD_PANE_FORMAT`'s line and the pane's capture after
+    /// it; `None` while its process runs. `at` is left for the caller to set.
+    pub fn from_pane(report: &str) -> Option<Self> {
+        let (head, screen) = report.split_once('\n').unwrap_or((report, ""));
+        let mut fields = head.trim_end().split(' ');
+        if fields.next() != Some("1") {
+            return None;
+        }
+        let status = fields.next().and_then(|s| s.parse().ok());
+        let signal = fields.next().and_then(|s| s.parse::<i32>().ok()).map(signal_name);
+        // tmux's own "Pane is dead (status 3, <time>)" line is not the agent's.
+        let lines: Vec<String> = screen
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.is_empty() && !l.starts_with("Pane is dead"))
+            .map(str::to_owned)
+            .collect();
+        let last_lines = lines[lines.len().saturating_sub(EXIT_LAST_LINES_LIMIT)..].to_vec();
+        Some(Self { status, signal, last_lines, at: DateTime::UNIX_EPOCH })
+    }
+}
+
 /// "SIGKILL" for 9: the name people search for, or "signal N" for one without a common name.
 pub fn signal_name(number: i32) -> String {
     let name = match number {
@@ -78,6 +106,16 @@ mod tests {
         );
         let back: AgentExit = serde_json::from_value(serde_json::json!({"at": "2025-01-02T03:04:05Z"})).unwrap();
         assert_eq!((back.status, back.signal, back.last_lines.len()), (None, None, 0), "only `at` is required");
+    }
+
+    #[test]
+    fn a_dead_pane_report_gives_status_signal_and_the_agent_s_last_lines() {
+        let report = "1 3 \nfatal: no such conversation\n\nPane is dead (status 3, Mon Dec  7 17:15:06 2026)\n";
+        let exit = AgentExit::from_pane(report).expect("a dead pane");
+        assert_eq!((exit.status, exit.signal.as_deref()), (Some(3), None));
+        assert_eq!(exit.last_lines, ["fatal: no such conversation"], "tmux's own line is not the agent's");
+        assert_eq!(AgentExit::from_pane("1  9\n").and_then(|e| e.signal), Some("SIGKILL".into()));
+        assert_eq!(AgentExit::from_pane("0  \nstill running\n"), None, "a live pane has not ended");
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod test_support;
 mod wire_enum;
 
 pub use activity::Activity;
-pub use agent_exit::{AgentExit, EXIT_LAST_LINES_LIMIT, signal_name};
+pub use agent_exit::{AgentExit, DEAD_PANE_FORMAT, EXIT_LAST_LINES_LIMIT, signal_name};
 pub use attention::{AttentionLevel, PrSignals, attention_level};
 pub use lifecycle::{
     Lifecycle, PrPart, PrReason, PrState, RuntimeHandle, RuntimePart, RuntimeReason, RuntimeState, SessionPart,
