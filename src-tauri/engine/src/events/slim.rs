@@ -30,11 +30,21 @@ pub fn slim_payload(payload: Value) -> Value {
         }
         let kept = match (key.as_str(), value) {
             ("tool_input", Value::Object(input)) => {
-                let kept: Map<String, Value> = input
+                // AskUserQuestion's first question is what the user must answer: kept as one string.
+                let question = input
+                    .get("questions")
+                    .and_then(|q| q.get(0))
+                    .and_then(|q| q.get("question"))
+                    .filter(|q| q.is_string())
+                    .cloned();
+                let mut kept: Map<String, Value> = input
                     .into_iter()
                     .filter(|(k, v)| TOOL_INPUT_KEPT.contains(&k.as_str()) && v.is_string())
                     .map(|(k, v)| (k, cut(v)))
                     .collect();
+                if let Some(question) = question {
+                    kept.insert("question".into(), cut(question));
+                }
                 Value::Object(kept)
             }
             // AskUserQuestion's questions: the first question's text is what the user must answer.

@@ -352,7 +352,8 @@ fn waiting_chip(live: LiveSigns<'_>) -> Label {
 fn asks_a_question(detail: &str) -> bool {
     let lower = detail.to_lowercase();
     let plan = lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == "plan");
-    detail.ends_with("asking a question") || (plan && lower.contains("approv"))
+    // A question from the model is its own text ("Which parser should I fix first?").
+    detail.ends_with("asking a question") || detail.trim_end().ends_with('?') || (plan && lower.contains("approv"))
 }
 
 /// "blocked · rate_limit": the error's kind, cut to fit the chip.

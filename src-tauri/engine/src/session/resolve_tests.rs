@@ -199,8 +199,9 @@ fn waits_and_blocks_say_what_they_are_about() {
     let cases = [
         (Activity::WaitingInput, Some("waiting for permission to run `cargo test`"), None, "permission"),
         (Activity::WaitingInput, Some("asking a question"), None, "question"),
+        (Activity::WaitingInput, Some("Should I also note this in CHANGELOG.md?"), None, "question"),
         (Activity::WaitingInput, Some("waiting for approval of its plan"), None, "question"),
-        (Activity::WaitingInput, Some("on screen: Do you want to proceed?"), None, "needs input"),
+        (Activity::WaitingInput, Some("on screen: something"), None, "needs input"),
         (Activity::Blocked, None, Some("rate_limit: You have hit your limit"), "blocked · rate_limit"),
         (Activity::Blocked, None, Some("an_error_kind_far_too_long: x"), "blocked · an_error_kind_f…"),
         (Activity::WaitingInput, Some("an MCP server is asking a question"), None, "question"),

@@ -76,7 +76,11 @@ fn read_claude(events: &[AgentEvent]) -> Option<HookReading> {
             },
             "PermissionRequest" => {
                 let detail = match event.str("tool_name") {
-                    Some("AskUserQuestion") => Some("asking a question".to_owned()),
+                    // The question itself, as the row should say it ("Should I also note this in
+                    // CHANGELOG.md?"); its input holds a `questions` array.
+                    Some("AskUserQuestion") => {
+                        Some(question_of(event).unwrap_or_else(|| "asking a question".to_owned()))
+                    }
                     Some("ExitPlanMode") => Some("waiting for approval of its plan".to_owned()),
                     _ => tool_detail("waiting for permission to", event),
                 };
@@ -114,6 +118,13 @@ fn read_claude(events: &[AgentEvent]) -> Option<HookReading> {
         }
     }
     reading.map(|r| HookReading { session_id, ..r })
+}
+
+/// The first question of an AskUserQuestion call, on one line.
+/// The events file keeps it as `tool_input.question` (see `events::slim_payload`).
+fn question_of(event: &AgentEvent) -> Option<String> {
+    let text = event.payload.get("tool_input")?.get("question")?.as_str()?;
+    Some(first_line(text)).filter(|q| !q.trim().is_empty())
 }
 
 fn same_call(wait: &Wait, id: &Option<String>) -> bool {
