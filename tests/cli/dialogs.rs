@@ -28,15 +28,7 @@ impl Drop for Fleet {
 impl Fleet {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let repo = dir.path().join("repo");
-        std::fs::create_dir_all(&repo).unwrap();
-        for args in [
-            &["init", "-q", "-b", "main"][..],
-            &["-c", "user.name=T", "-c", "user.email=t@t.invalid", "commit", "-q", "--allow-empty", "-m", "init"],
-        ] {
-            let out = Command::new("git").args(args).current_dir(&repo).output().unwrap();
-            assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        }
+        let repo = super::support::git_repo(&dir.path().join("repo"));
         let fake_claude = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bin/claude");
         let quoted = |p: &Path| serde_json::to_string(p.to_str().unwrap()).unwrap();
         let config = format!(

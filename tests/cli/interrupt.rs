@@ -31,15 +31,7 @@ struct Project {
 impl Project {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let repo = dir.path().join("repo");
-        std::fs::create_dir_all(&repo).unwrap();
-        for args in [
-            &["init", "-q", "-b", "main"][..],
-            &["-c", "user.name=T", "-c", "user.email=t@t.invalid", "commit", "-q", "--allow-empty", "-m", "init"],
-        ] {
-            let out = Command::new("git").args(args).current_dir(&repo).output().unwrap();
-            assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        }
+        super::support::git_repo(&dir.path().join("repo"));
         let socket = GroveHome::at(dir.path().join("home")).tmux_socket();
         let project = Self { dir, socket };
         let pids = project.pids_file();

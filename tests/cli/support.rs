@@ -14,6 +14,19 @@ pub fn grove(dir: &Path, args: &[&str]) -> Output {
         .expect("run grove")
 }
 
+/// A git repository at `path` on `main` with one empty commit, for a project to spawn in.
+pub fn git_repo(path: &Path) -> std::path::PathBuf {
+    std::fs::create_dir_all(path).unwrap();
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["-c", "user.name=T", "-c", "user.email=t@t.invalid", "commit", "-q", "--allow-empty", "-m", "init"],
+    ] {
+        let out = Command::new("git").args(args).current_dir(path).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    path.to_owned()
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
