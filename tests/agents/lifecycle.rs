@@ -47,7 +47,10 @@ fn session_life(agent: Agent) {
     // names the dialog and refuses text that the dialog would swallow (SPEC F2a). Claude's and
     // Codex's dialogs ask to run a command; Aider's yes/no asks to create a file.
     w.send(&id, &agent.asking_prompt("crash"));
-    let (shown, _) = w.await_question(&id, "crash");
+    w.await_question(&id, "crash");
+    // The agent reports its question (Claude's PermissionRequest hook) before it draws the dialog:
+    // the options come with the next reading of its screen.
+    let (shown, _) = w.wait_for(&id, "the dialog read from the screen", |s| !s.0["live"]["dialog"].is_null());
     let kinds: &[&str] = if agent == Agent::Aider { &["question", "permission"] } else { &["permission"] };
     assert_dialog(&shown, kinds);
     refuses_text_while_open(&w, &id, kinds[0]);
