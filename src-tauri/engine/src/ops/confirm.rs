@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use super::Ops;
 use super::error::Cause;
 use crate::probe::pid_liveness;
-use crate::session::{AgentExit, RuntimeKind, RuntimeReason, RuntimeState, SessionReason, SessionRecord, SessionState};
+use crate::session::{AgentExit, RuntimeKind, RuntimeReason, SessionReason, SessionRecord};
 
 /// How long a started agent must keep running to count as started (SPEC F4a, §J). Agents that
 /// cannot start (bad resume id, bad flags, no credentials) exit within a second; 3 s covers a
@@ -71,12 +71,7 @@ impl Ops {
     async fn record_crash(&self, record: &SessionRecord, exit: AgentExit) -> Result<(), Cause> {
         let at = exit.at;
         self.update(&record.project_id, &record.id, move |r| {
-            r.lifecycle.session.state = SessionState::Terminated;
-            r.lifecycle.session.reason = SessionReason::AgentProcessExited;
-            r.lifecycle.session.last_transition_at = at;
-            r.lifecycle.session.terminated_at = Some(at);
-            r.lifecycle.runtime.state = RuntimeState::Exited;
-            r.lifecycle.runtime.reason = RuntimeReason::ProcessMissing;
+            r.lifecycle.end(SessionReason::AgentProcessExited, RuntimeReason::ProcessMissing, at);
             r.exit = Some(exit);
         })
         .await

@@ -8,9 +8,7 @@ use super::Ops;
 use super::error::{Cause, OpError, OpKind, OpStep};
 use super::worktree::WorktreeOutcome;
 use crate::ids::SessionId;
-use crate::session::{
-    RuntimeHandle, RuntimeKind, RuntimeReason, RuntimeState, SessionReason, SessionRecord, SessionState, is_terminal,
-};
+use crate::session::{RuntimeHandle, RuntimeKind, RuntimeReason, SessionReason, SessionRecord, is_terminal};
 
 /// Options of a kill.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,12 +41,7 @@ impl Ops {
         let now = (self.now)();
         let record = self
             .update(&record.project_id, session, move |r| {
-                r.lifecycle.session.state = SessionState::Terminated;
-                r.lifecycle.session.reason = SessionReason::ManuallyKilled;
-                r.lifecycle.session.last_transition_at = now;
-                r.lifecycle.session.terminated_at = Some(now);
-                r.lifecycle.runtime.state = RuntimeState::Exited;
-                r.lifecycle.runtime.reason = RuntimeReason::ManualKillRequested;
+                r.lifecycle.end(SessionReason::ManuallyKilled, RuntimeReason::ManualKillRequested, now);
             })
             .await
             .map_err(|c| fail(OpStep::Record, c))?;
@@ -70,12 +63,7 @@ impl Ops {
         }
         let now = (self.now)();
         self.update(&record.project_id, session, move |r| {
-            r.lifecycle.session.state = SessionState::Terminated;
-            r.lifecycle.session.reason = SessionReason::StoppedForRestore;
-            r.lifecycle.session.last_transition_at = now;
-            r.lifecycle.session.terminated_at = Some(now);
-            r.lifecycle.runtime.state = RuntimeState::Exited;
-            r.lifecycle.runtime.reason = RuntimeReason::StoppedForRestore;
+            r.lifecycle.end(SessionReason::StoppedForRestore, RuntimeReason::StoppedForRestore, now);
         })
         .await
         .map_err(|c| fail(OpStep::Record, c))

@@ -285,6 +285,17 @@ impl RuntimeHandle {
 }
 
 impl Lifecycle {
+    /// Ends the session at `at` for `reason`, its runtime exited for `runtime`: what a kill, a
+    /// stop and a crash found at start each write, so they say it the same way.
+    pub fn end(&mut self, reason: SessionReason, runtime: RuntimeReason, at: DateTime<Utc>) {
+        self.session.state = SessionState::Terminated;
+        self.session.reason = reason;
+        self.session.last_transition_at = at;
+        self.session.terminated_at = Some(at);
+        self.runtime.state = RuntimeState::Exited;
+        self.runtime.reason = runtime;
+    }
+
     /// The lifecycle of a session whose spawn was just requested: `not_started/spawn_requested`,
     /// no PR, runtime not started (the same starting point AO used, ao-domain §2.2). `now` is passed
     /// in so callers and tests control the clock.
