@@ -311,7 +311,8 @@ fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode 
         // Taken in `main`, before logging starts; kept here so the match stays exhaustive.
         Command::Hook { agent, args } => hook::run(std::iter::once(agent).chain(args).map(Into::into).collect()),
         Command::DemoAgent => {
-            let result = DemoAgentOptions::from_env()
+            let result = demo::prepare_terminal(&mut std::io::stdout().lock())
+                .and_then(|()| DemoAgentOptions::from_env())
                 .and_then(|opts| run_demo_agent(opts, std::io::stdin().lock(), std::io::stdout().lock()));
             match result {
                 Ok(()) => ExitCode::SUCCESS,

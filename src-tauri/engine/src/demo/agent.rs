@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::input::read_line;
+use super::input::read_message;
 use super::options::DemoAgentOptions;
 use super::project::DEMO_AGENT;
 use super::screen::{DEMO_SCREEN, Screen};
@@ -20,6 +20,8 @@ const DEFAULT_TASK: &str = "Fix the failing test for an empty list";
 const SUMMARY_CHARS: usize = 60;
 /// The question asked on turns that ask one.
 const QUESTION: &str = "Should I also note this change in CHANGELOG.md?";
+/// Lines of a multi-line message echoed under "Working on", enough for a batch of comments.
+const MESSAGE_LINES_SHOWN: usize = 40;
 /// The word that ends the agent, as in most agent REPLs.
 const EXIT_WORD: &str = "exit";
 
@@ -81,7 +83,7 @@ fn first_task<W: Write>(screen: &mut Screen<W>, prompt_file: Option<&Path>) -> i
 
 /// The next non-empty line, or `None` on `exit` or end of input.
 fn next_message(input: &mut impl BufRead) -> io::Result<Option<String>> {
-    while let Some(line) = read_line(input)? {
+    while let Some(line) = read_message(input)? {
         let line = line.trim();
         if line.eq_ignore_ascii_case(EXIT_WORD) {
             return Ok(None);
@@ -102,8 +104,14 @@ fn run_turn<W: Write>(
     message: &str,
 ) -> io::Result<Answer> {
     let task = summary(message);
-    report(opts, "UserPromptSubmit", json!({ "prompt": task }));
+    // The whole message, as Claude Code's hook reports it: a multi-line message (review comments)
+    // is visible in the events as what the agent received.
+    report(opts, "UserPromptSubmit", json!({ "prompt": message }));
     screen.step(&format!("Working on: {task}"))?;
+    // The rest of a multi-line message (review comments), so the user sees what arrived.
+    for line in message.lines().skip(1).take(MESSAGE_LINES_SHOWN) {
+        screen.line(&format!("  | {line}"))?;
+    }
     for file in ["README.md", TODO_FILE] {
         if opts.cwd.join(file).is_file() {
             screen.step(&format!("Reading {file}"))?;
@@ -183,7 +191,7 @@ fn edit_and_commit<W: Write>(
 fn ask<W: Write>(screen: &mut Screen<W>, input: &mut impl BufRead) -> io::Result<Answer> {
     loop {
         screen.question(QUESTION)?;
-        let Some(line) = read_line(input)? else {
+        let Some(line) = read_message(input)? else {
             return Ok(Answer::Quit);
         };
         match line.trim().to_ascii_lowercase().as_str() {

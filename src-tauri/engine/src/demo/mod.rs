@@ -19,6 +19,7 @@ mod work;
 
 pub use agent::run_demo_agent;
 pub use git::GitError;
+pub use input::prepare_terminal;
 pub use options::{DEFAULT_STEP_DELAY, DemoAgentOptions, Questions};
 pub use project::{DEMO_AGENT, DEMO_PROJECT, DemoError, DemoProject, ensure_demo_project};
 pub use screen::{DEMO_SCREEN, ScreenPatterns};

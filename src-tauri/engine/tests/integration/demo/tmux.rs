@@ -7,7 +7,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use grove_engine::demo::{DEMO_SCREEN, DemoAgentOptions, Questions, run_demo_agent};
+use grove_engine::demo::{DEMO_SCREEN, DemoAgentOptions, Questions, prepare_terminal, run_demo_agent};
 use grove_engine::ops::{PROMPT_FILE_ENV, SESSION_ENV};
 
 use super::support::{Worktree, subjects};
@@ -38,6 +38,7 @@ fn demo_agent_child() {
     // Forced, so the test sees the waiting path; no pauses, so it runs as fast as tmux allows.
     opts.questions = Questions::Always;
     opts.step_delay = Duration::ZERO;
+    prepare_terminal(&mut io::stdout().lock()).expect("the terminal takes its modes");
     run_demo_agent(opts, io::stdin().lock(), io::stdout().lock()).expect("the terminal stays open");
 }
 
@@ -165,6 +166,21 @@ fn demo_agent_in_tmux_waits_for_an_answer() {
         ["Note in the changelog: Add a done command", "Add a done command", "Initial commit: a tiny todo app"],
         "the answer y adds the changelog commit"
     );
+
+    // A multi-line message pasted as Grove sends one (paste buffer, bracketed) is one turn, not
+    // one turn per line: review comments (SPEC K3) reach the agent whole.
+    let message = home.path().join("message.txt");
+    std::fs::write(&message, "Review comments (1):\nsrc/list.rs:3\nUse a constant here.").unwrap();
+    tmux.run(&["load-buffer", "-b", "msg", message.to_str().unwrap()]);
+    tmux.run(&["paste-buffer", "-d", "-p", "-b", "msg", "-t", SESSION]);
+    tmux.run(&["send-keys", "-t", SESSION, "Enter"]);
+    let pane = tmux.wait_for("the pasted message's question", |p| {
+        p.contains("  | Use a constant here.") && waiting_on_question(p)
+    });
+    assert_eq!(pane.matches("● Working on: ").count(), 2, "one turn for the whole paste:\n{pane}");
+    assert!(!pane.contains("^[[200~"), "the paste markers are not echoed:\n{pane}");
+    tmux.run(&["send-keys", "-t", SESSION, "n", "Enter"]);
+    tmux.wait_for("the end of the second turn", |p| p.matches(DEMO_SCREEN.turn_complete).count() == 2);
 
     tmux.run(&["send-keys", "-t", SESSION, "exit", "Enter"]);
     // The agent ran as a test of this binary: its own harness prints its result once the agent
