@@ -23,7 +23,9 @@ mod reserve;
 mod running;
 
 pub use atomic::is_grove_temp_file;
-pub(crate) use atomic::write_atomic;
+pub(crate) use atomic::{encode_pretty, write_atomic};
+pub(crate) use lock::FileLock;
+pub(crate) use quarantine::quarantine;
 pub use error::{StoreError, StoreWarning};
 pub use last_stop::{LAST_STOP_VERSION, LastStop, StopScope, StoppedProject};
 pub use list::{StoredSessions, list_stored, list_stored_project};
