@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use crate::ops::{CommandError, GIT_TIMEOUT};
 use crate::ops::Cmd;
+use crate::ops::{CommandError, GIT_TIMEOUT};
 
 /// A git call in `dir`: no prompts (nobody could answer), the C locale (stable messages), and
 /// pathspecs taken literally, so a file named `:(glob)*` is that file and nothing else.
@@ -23,13 +23,20 @@ pub(super) fn git(dir: &Path) -> Cmd {
 /// `git rev-parse --verify --quiet <rev>^{commit}`: the commit `rev` names, `None` when it does
 /// not exist.
 pub(super) async fn commit_of(dir: &Path, rev: &str) -> Result<Option<String>, CommandError> {
-    let out = git(dir).args(["rev-parse", "--verify", "--quiet", "--end-of-options", &format!("{rev}^{{commit}}")]).output().await?;
+    let out = git(dir)
+        .args(["rev-parse", "--verify", "--quiet", "--end-of-options", &format!("{rev}^{{commit}}")])
+        .output()
+        .await?;
     Ok(out.status.success().then(|| out.stdout_text()).filter(|s| !s.is_empty()))
 }
 
 /// The tree of `commit`.
 pub(super) async fn tree_of(dir: &Path, commit: &str) -> Result<String, CommandError> {
-    Ok(git(dir).args(["rev-parse", "--verify", "--end-of-options", &format!("{commit}^{{tree}}")]).run().await?.stdout_text())
+    Ok(git(dir)
+        .args(["rev-parse", "--verify", "--end-of-options", &format!("{commit}^{{tree}}")])
+        .run()
+        .await?
+        .stdout_text())
 }
 
 /// The base ref of the project: `refs/heads/<base>`, else `refs/remotes/origin/<base>`, else the

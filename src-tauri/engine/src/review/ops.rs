@@ -100,9 +100,10 @@ impl Ops {
             .map_err(|c| fail(OpStep::Diff, c))?
             .ok_or_else(|| fail(OpStep::Diff, Cause::Invalid(format!("the {scope} scope has no change yet"))))?;
         let changes = changes_of(&target, &range).await.map_err(|c| fail(OpStep::Diff, c))?;
-        let change = changes.files.iter().find(|c| c.file.path == path).ok_or_else(|| {
-            fail(OpStep::Diff, Cause::Invalid(format!("{path:?} is not part of the {scope} change")))
-        })?;
+        let change =
+            changes.files.iter().find(|c| c.file.path == path).ok_or_else(|| {
+                fail(OpStep::Diff, Cause::Invalid(format!("{path:?} is not part of the {scope} change")))
+            })?;
         let mut reader = RowReader::new(offset, limit.min(MAX_PAGE_ROWS));
         let cmd = match &change.file.old_path {
             // A rename or copy: the two blobs, so the patch is the content change, not a whole
@@ -117,7 +118,16 @@ impl Ops {
                 &change.new_blob,
             ]),
             None => super::git::git(&target.dir).args([
-                "diff-tree", "-r", "-p", "--no-color", "-U3", "--full-index", &range.from, &range.to, "--", path,
+                "diff-tree",
+                "-r",
+                "-p",
+                "--no-color",
+                "-U3",
+                "--full-index",
+                &range.from,
+                &range.to,
+                "--",
+                path,
             ]),
         };
         cmd.stream(|chunk| {
@@ -172,8 +182,7 @@ impl Ops {
         let target = self.review_target(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
         let blob = if viewed {
             let snap = fresh_snapshot(&target).await.map_err(|c| fail(OpStep::Snapshot, c))?;
-            let base =
-                scope::base(&target.dir, &target.base_branch, &snap).await.map_err(|c| fail(OpStep::Diff, c))?;
+            let base = scope::base(&target.dir, &target.base_branch, &snap).await.map_err(|c| fail(OpStep::Diff, c))?;
             let branch = Range { from: base.merge_base, to: snap.commit.clone(), label: String::new() };
             let changes = changes_of(&target, &branch).await.map_err(|c| fail(OpStep::Diff, c))?;
             let change = changes.files.iter().find(|c| c.file.path == path);
@@ -316,9 +325,8 @@ impl Ops {
     async fn review_target(&self, session: &SessionId) -> Result<Target, Cause> {
         let store = self.store().clone();
         let id = session.clone();
-        let record = tokio::task::spawn_blocking(move || store.find(&id))
-            .await
-            .map_err(|e| Cause::Task(e.to_string()))??;
+        let record =
+            tokio::task::spawn_blocking(move || store.find(&id)).await.map_err(|e| Cause::Task(e.to_string()))??;
         let dir = record.worktree.clone();
         if !dir.join(".git").exists() {
             let why = format!("the session's worktree {} is gone; there is nothing to review", dir.display());
@@ -338,7 +346,10 @@ impl Ops {
 
     async fn load_state(&self, target: &Target) -> Result<StateFile, Cause> {
         let path = self.state_path(target);
-        tokio::task::spawn_blocking(move || state::load(&path)).await.map_err(|e| Cause::Task(e.to_string()))?.map_err(Cause::Store)
+        tokio::task::spawn_blocking(move || state::load(&path))
+            .await
+            .map_err(|e| Cause::Task(e.to_string()))?
+            .map_err(Cause::Store)
     }
 
     /// Read-modify-write of the state file under its lock, on the blocking pool. `change`

@@ -64,9 +64,11 @@ pub(crate) async fn range(
         DiffScope::Branch => {
             Some(Range { from: base.merge_base.clone(), to: snap.commit.clone(), label: base.label.clone() })
         }
-        DiffScope::Review => commit_of(dir, &grove_ref(session, "reviewed"))
-            .await?
-            .map(|from| Range { from, to: snap.commit.clone(), label: "your last review".into() }),
+        DiffScope::Review => commit_of(dir, &grove_ref(session, "reviewed")).await?.map(|from| Range {
+            from,
+            to: snap.commit.clone(),
+            label: "your last review".into(),
+        }),
         DiffScope::Turn => match commit_of(dir, &grove_ref(session, "turn")).await? {
             None => None,
             Some(to) => {

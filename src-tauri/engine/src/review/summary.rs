@@ -117,7 +117,15 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Changes, Cause> {
         } else {
             (None, first)
         };
-        raws.push((old_mode.to_owned(), new_mode.to_owned(), old_blob.to_owned(), new_blob.to_owned(), letter, old_path, path));
+        raws.push((
+            old_mode.to_owned(),
+            new_mode.to_owned(),
+            old_blob.to_owned(),
+            new_blob.to_owned(),
+            letter,
+            old_path,
+            path,
+        ));
     }
     let mut changes = Changes::default();
     for (old_mode, new_mode, old_blob, new_blob, letter, old_path, path) in raws {
@@ -176,10 +184,15 @@ mod tests {
     fn raw_and_numstat_records_pair_up_including_renames_and_binaries() {
         let z = "\0";
         let raw = [
-            ":100644 100644 aaa bbb M", "b.bin",
-            ":100644 100755 ccc ccc M", "s.sh",
-            ":000000 100644 000 ddd A", "sp ace\nnl.txt",
-            ":100644 100644 eee eee R100", "x.txt", "y.txt",
+            ":100644 100644 aaa bbb M",
+            "b.bin",
+            ":100644 100755 ccc ccc M",
+            "s.sh",
+            ":000000 100644 000 ddd A",
+            "sp ace\nnl.txt",
+            ":100644 100644 eee eee R100",
+            "x.txt",
+            "y.txt",
         ]
         .join(z);
         let num = ["-\t-\tb.bin", "0\t0\ts.sh", "1\t0\tsp ace\nnl.txt", "0\t0\t", "x.txt", "y.txt"].join(z);
