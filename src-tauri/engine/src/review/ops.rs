@@ -360,7 +360,7 @@ impl Ops {
         change: impl FnOnce(&mut StateFile) -> Result<(), Cause> + Send + 'static,
     ) -> Result<(), Cause> {
         let path = self.state_path(target);
-        let policy = self.store().lock_policy().clone();
+        let policy = *self.store().lock_policy();
         let result = tokio::task::spawn_blocking(move || {
             let mut refused = None;
             let written = state::update_if(&path, &policy, |state| match change(state) {
