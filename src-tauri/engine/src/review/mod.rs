@@ -8,6 +8,7 @@
 //! - `state`: the review state file (viewed marks, comments).
 //! - `comments`: snippets, the outdated check and the message that sends comments.
 //! - `ops`: the [`crate::ops::Ops`] methods the app and the CLI call.
+//! - `turns`: the app's task that records each turn end the agent reports.
 //!
 //! Everything git does here runs as bounded child processes (`Cmd`) on the async runtime, never on
 //! a UI thread; the state file is read and written on the blocking pool.
@@ -20,10 +21,12 @@ mod scope;
 mod snapshot;
 mod state;
 mod summary;
+mod turns;
 mod types;
 
 pub use comments::comments_message;
 pub use summary::clear_cache;
+pub use turns::{MakeOps, TurnEnds, TurnTracker};
 pub use types::{
     ChangeStatus, Comment, DiffRow, DiffScope, DiffSummary, FileChange, FileDiff, NewComment, ReviewState, RowKind,
     Side,
