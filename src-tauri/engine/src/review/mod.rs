@@ -7,7 +7,8 @@
 //! - `scope`: which two commits a scope compares (branch, since the last review, last turn).
 //! - `state`: the review state file (viewed marks, comments).
 //! - `comments`: snippets, the outdated check and the message that sends comments.
-//! - `ops`: the [`crate::ops::Ops`] methods the app and the CLI call.
+//! - `ops`, `marks`: the [`crate::ops::Ops`] methods the app and the CLI call (diff and refs;
+//!   viewed marks and comments), on `target` (record, worktree, snapshot, state file).
 //! - `turns`: the app's task that records each turn end the agent reports.
 //!
 //! Everything git does here runs as bounded child processes (`Cmd`) on the async runtime, never on
@@ -15,12 +16,14 @@
 
 mod comments;
 mod git;
+mod marks;
 mod ops;
 mod rows;
 mod scope;
 mod snapshot;
 mod state;
 mod summary;
+mod target;
 mod turns;
 mod types;
 

@@ -1,0 +1,163 @@
+//! What every review operation starts from: the session's record and worktree, a snapshot of
+//! it (reused for [`PAGE_SNAPSHOT_TTL`] by pages of a file), the changes of a range, and the
+//! state file.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::git::{commit_of, tree_of, update_ref};
+use super::scope::{Base, Range};
+use super::snapshot::{self, Snapshot};
+use super::state::{self, StateFile};
+use super::summary::{self, Changes};
+use super::types::Side;
+use crate::config::DEFAULT_BRANCH;
+use crate::ids::SessionId;
+use crate::ops::{Cause, OpError, OpKind, OpStep, Ops};
+use crate::session::SessionRecord;
+
+/// How long a snapshot serves the pages of a file diff: scrolling one file reads one version of
+/// it (and costs no `git add -A` per page), while a page asked for later sees the worktree anew.
+const PAGE_SNAPSHOT_TTL: Duration = Duration::from_secs(2);
+
+/// The last snapshot of each worktree and when it was taken, for [`PAGE_SNAPSHOT_TTL`].
+static SNAPSHOTS: Mutex<Option<HashMap<PathBuf, (Instant, Snapshot)>>> = Mutex::new(None);
+
+/// What every review operation starts from.
+pub(super) struct Target {
+    pub record: SessionRecord,
+    pub dir: PathBuf,
+    pub base_branch: String,
+}
+
+impl Ops {
+    /// The record, its worktree (which must exist) and the project's base branch.
+    pub(super) async fn review_target(&self, session: &SessionId) -> Result<Target, Cause> {
+        let store = self.store().clone();
+        let id = session.clone();
+        let record =
+            tokio::task::spawn_blocking(move || store.find(&id)).await.map_err(|e| Cause::Task(e.to_string()))??;
+        let dir = record.worktree.clone();
+        if !dir.join(".git").exists() {
+            let why = format!("the session's worktree {} is gone; there is nothing to review", dir.display());
+            return Err(Cause::Invalid(why));
+        }
+        let base_branch = self
+            .config()
+            .project(&record.project_id)
+            .map_or_else(|| DEFAULT_BRANCH.to_owned(), |p| p.default_branch.clone());
+        Ok(Target { record, dir, base_branch })
+    }
+
+    /// The review state file of the target.
+    pub(super) fn state_path(&self, target: &Target) -> PathBuf {
+        self.store().home().review_file(&target.record.project_id, &target.record.id)
+    }
+
+    pub(super) async fn load_state(&self, target: &Target) -> Result<StateFile, Cause> {
+        let path = self.state_path(target);
+        tokio::task::spawn_blocking(move || state::load(&path))
+            .await
+            .map_err(|e| Cause::Task(e.to_string()))?
+            .map_err(Cause::Store)
+    }
+
+    /// Read-modify-write of the state file under its lock, on the blocking pool. `change`
+    /// refusing leaves the file as it was.
+    pub(super) async fn change_state(
+        &self,
+        target: &Target,
+        change: impl FnOnce(&mut StateFile) -> Result<(), Cause> + Send + 'static,
+    ) -> Result<(), Cause> {
+        let path = self.state_path(target);
+        let policy = *self.store().lock_policy();
+        let result = tokio::task::spawn_blocking(move || {
+            let mut refused = None;
+            let written = state::update_if(&path, &policy, |state| match change(state) {
+                Ok(()) => true,
+                Err(cause) => {
+                    refused = Some(cause);
+                    false
+                }
+            });
+            (written, refused)
+        })
+        .await
+        .map_err(|e| Cause::Task(e.to_string()))?;
+        match result {
+            (_, Some(cause)) => Err(cause),
+            (Err(e), None) => Err(Cause::Store(e)),
+            (Ok(()), None) => Ok(()),
+        }
+    }
+}
+
+/// Builds the error of a review operation on `session`.
+pub(super) fn failer(session: &SessionId) -> impl Fn(OpStep, Cause) -> OpError + '_ {
+    move |step, cause| OpError { op: OpKind::Review, session: session.clone(), step, cause }
+}
+
+/// A new snapshot of the target's worktree, remembered for [`page_snapshot`].
+pub(super) async fn fresh_snapshot(target: &Target) -> Result<Snapshot, Cause> {
+    let snap = snapshot::take(&target.dir).await?;
+    let mut guard = SNAPSHOTS.lock().unwrap_or_else(|p| p.into_inner());
+    let map = guard.get_or_insert_with(HashMap::new);
+    map.retain(|_, (at, _)| at.elapsed() < PAGE_SNAPSHOT_TTL);
+    map.insert(target.dir.clone(), (Instant::now(), snap.clone()));
+    Ok(snap)
+}
+
+/// The snapshot a page reads: the last one of this worktree when it is recent, else a new one.
+pub(super) async fn page_snapshot(target: &Target) -> Result<Snapshot, Cause> {
+    let recent = {
+        let guard = SNAPSHOTS.lock().unwrap_or_else(|p| p.into_inner());
+        guard
+            .as_ref()
+            .and_then(|m| m.get(&target.dir))
+            .filter(|(at, _)| at.elapsed() < PAGE_SNAPSHOT_TTL)
+            .map(|(_, s)| s.clone())
+    };
+    match recent {
+        Some(snap) => Ok(snap),
+        None => fresh_snapshot(target).await,
+    }
+}
+
+/// The changes of a range, from the cache when its trees were compared before.
+pub(super) async fn changes_of(target: &Target, range: &Range) -> Result<Arc<Changes>, Cause> {
+    let from = tree_of(&target.dir, &range.from).await?;
+    let to = tree_of(&target.dir, &range.to).await?;
+    summary::changes(&target.dir, &from, &to).await
+}
+
+/// Paths with uncommitted changes, untracked files included: HEAD's tree against the snapshot's.
+pub(super) async fn uncommitted(target: &Target, snap: &Snapshot) -> Result<u32, Cause> {
+    let Some(head) = &snap.head else {
+        return Ok(0);
+    };
+    if *head == snap.commit {
+        return Ok(0);
+    }
+    let from = tree_of(&target.dir, head).await?;
+    let changes = summary::changes(&target.dir, &from, &snap.tree).await?;
+    Ok(u32::try_from(changes.files.len()).unwrap_or(u32::MAX))
+}
+
+/// The commit a comment's side reads its lines from.
+pub(super) fn side_commit<'a>(side: Side, snap: &'a Snapshot, base: &'a Base) -> &'a str {
+    match side {
+        Side::New => &snap.commit,
+        Side::Old => &base.merge_base,
+    }
+}
+
+/// Moves `refname` to `to`, checked against where it pointed (`update-ref`'s old value).
+pub(super) async fn move_ref(target: &Target, refname: &str, to: &str) -> Result<(), Cause> {
+    let current = commit_of(&target.dir, refname).await?;
+    if current.as_deref() == Some(to) {
+        return Ok(());
+    }
+    Ok(update_ref(&target.dir, refname, to, current.as_deref()).await?)
+}
