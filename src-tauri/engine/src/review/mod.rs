@@ -61,7 +61,10 @@ pub(crate) fn check_path(path: &str) -> Result<(), Cause> {
     if path.is_empty() || path.len() > 4096 {
         return refuse("must be between 1 and 4096 bytes long");
     }
-    if path.starts_with('/') || path.starts_with('\\') || path.as_bytes().get(1) == Some(&b':') {
+    let b = path.as_bytes();
+    let drive =
+        b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b.get(2), None | Some(b'/' | b'\\'));
+    if path.starts_with('/') || path.starts_with('\\') || drive {
         return refuse("must be relative to the worktree");
     }
     if path.contains('\0') {
@@ -88,7 +91,7 @@ mod tests {
         for bad in ["", "/etc/passwd", "../x", "a/../../x", "a/./b", "a//b", "..", "a\0b", "C:\\x", "\\\\server\\x"] {
             assert!(check_path(bad).is_err(), "{bad:?} must be refused");
         }
-        for good in ["a", "src/main.rs", "sp ace\nnl.txt", "..hidden", "a..b/c", ":(glob)*"] {
+        for good in ["a", "src/main.rs", "sp ace\nnl.txt", "..hidden", "a..b/c", ":(glob)*", "a:b.txt"] {
             assert!(check_path(good).is_ok(), "{good:?} is a fine path");
         }
     }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::git::{commit_of, tree_of, update_ref};
+use super::git::{commit_of, git, tree_of, update_ref};
 use super::scope::{Base, Range};
 use super::snapshot::{self, Snapshot};
 use super::state::{self, StateFile};
@@ -133,6 +133,8 @@ pub(super) async fn changes_of(target: &Target, range: &Range) -> Result<Arc<Cha
 }
 
 /// Paths with uncommitted changes, untracked files included: HEAD's tree against the snapshot's.
+/// Names only (no rename detection, no line counts), so git compares tree entries and never reads
+/// a blob: a rename counts as its two paths.
 pub(super) async fn uncommitted(target: &Target, snap: &Snapshot) -> Result<u32, Cause> {
     let Some(head) = &snap.head else {
         return Ok(0);
@@ -140,9 +142,16 @@ pub(super) async fn uncommitted(target: &Target, snap: &Snapshot) -> Result<u32,
     if *head == snap.commit {
         return Ok(0);
     }
-    let from = tree_of(&target.dir, head).await?;
-    let changes = summary::changes(&target.dir, &from, &snap.tree).await?;
-    Ok(u32::try_from(changes.files.len()).unwrap_or(u32::MAX))
+    let mut count = 0u32;
+    git(&target.dir)
+        .args(["diff-tree", "-r", "-z", "--name-only", "--no-renames", head.as_str(), snap.commit.as_str()])
+        .stream(|chunk| {
+            let nuls = chunk.iter().filter(|b| **b == 0).count();
+            count = count.saturating_add(u32::try_from(nuls).unwrap_or(u32::MAX));
+            true
+        })
+        .await?;
+    Ok(count)
 }
 
 /// The commit a comment's side reads its lines from.
