@@ -420,6 +420,24 @@ mod tests {
         }
     }
 
+    /// A reader that stops early (the review's snippet of a huge file) gets its answer at once and
+    /// leaves no command behind, even one that would print forever.
+    #[tokio::test]
+    async fn a_stream_stopped_early_ends_the_command() {
+        let mut seen = 0usize;
+        let cmd = Cmd::new("yes", Duration::from_secs(30));
+        let out = cmd
+            .stream(|chunk| {
+                seen += chunk.len();
+                seen < 1024 * 1024
+            })
+            .await
+            .expect("stopping early is not a failure");
+        assert!(out.status.success() && seen >= 1024 * 1024, "{seen} bytes");
+        let err = Cmd::new("sh", Duration::from_secs(10)).args(["-c", "echo partial; exit 3"]).stream(|_| true).await;
+        assert!(matches!(err, Err(CommandError::Failed { .. })), "a failed command is an error: {err:?}");
+    }
+
     #[tokio::test]
     async fn failure_quotes_stderr_and_a_missing_program_cannot_start() {
         let err = Cmd::new("sh", Duration::from_secs(10)).args(["-c", "echo broken >&2; exit 4"]).run().await;
