@@ -6,7 +6,8 @@
 //! A turn end is the activity becoming `ready` or `idle` from anything else, or a new `ready`
 //! (its evidence time moved on: a second turn whose `active` the coalesced feed never showed).
 //! A session is only remembered on first sight, so starting the app records no turn. A spurious
-//! call is harmless: `record_turn_end` moves nothing when the worktree did not change.
+//! call is harmless: `record_turn_end` moves nothing when the worktree did not change. After
+//! each turn end the branch diff is computed once in the background, so the review opens warm.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
+use super::types::DiffScope;
 use crate::feed::{Feed, FeedEvent, FeedSession};
 use crate::ids::SessionId;
 use crate::ops::Ops;
@@ -78,6 +80,12 @@ impl TurnEnds {
                     tokio::spawn(async move {
                         if let Err(e) = ops.record_turn_end(&id).await {
                             tracing::warn!(session = %id, "could not record the turn end for review: {e}");
+                            return;
+                        }
+                        // Warms the diff cache for the state the agent left: opening the review
+                        // panel after a turn is then a cache hit (its cost is the snapshot only).
+                        if let Err(e) = ops.diff_summary(&id, DiffScope::Branch).await {
+                            tracing::debug!(session = %id, "could not prepare the review after a turn end: {e}");
                         }
                     });
                 }
