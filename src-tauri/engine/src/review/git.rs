@@ -2,7 +2,9 @@
 //! call runs in the session's worktree: `refs/grove/*` live in the repository's shared ref store,
 //! so a worktree sees (and moves) the same refs as the main checkout.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 use crate::ops::Cmd;
 use crate::ops::{CommandError, GIT_TIMEOUT};
@@ -30,13 +32,27 @@ pub(super) async fn commit_of(dir: &Path, rev: &str) -> Result<Option<String>, C
     Ok(out.status.success().then(|| out.stdout_text()).filter(|s| !s.is_empty()))
 }
 
-/// The tree of `commit`.
+/// The tree of `commit`. A commit's tree never changes, so answers are remembered (a bounded
+/// memo, emptied when full): paging through a diff asks for the same two trees again and again.
 pub(super) async fn tree_of(dir: &Path, commit: &str) -> Result<String, CommandError> {
-    Ok(git(dir)
-        .args(["rev-parse", "--verify", "--end-of-options", &format!("{commit}^{{tree}}")])
-        .run()
-        .await?
-        .stdout_text())
+    const MEMO_ENTRIES: usize = 4096;
+    static MEMO: Mutex<Option<HashMap<String, String>>> = Mutex::new(None);
+    let known = MEMO.lock().unwrap_or_else(|p| p.into_inner()).as_ref().and_then(|m| m.get(commit).cloned());
+    if let Some(tree) = known {
+        return Ok(tree);
+    }
+    let out = git(dir).args(["rev-parse", "--verify", "--end-of-options", &format!("{commit}^{{tree}}")]).run().await?;
+    let tree = out.stdout_text();
+    // Only full ids are remembered: a ref name (`HEAD`) may point elsewhere next time.
+    if commit.len() >= 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let mut guard = MEMO.lock().unwrap_or_else(|p| p.into_inner());
+        let memo = guard.get_or_insert_with(HashMap::new);
+        if memo.len() >= MEMO_ENTRIES {
+            memo.clear();
+        }
+        memo.insert(commit.to_owned(), tree.clone());
+    }
+    Ok(tree)
 }
 
 /// The base ref of the project: `refs/heads/<base>`, else `refs/remotes/origin/<base>`, else the

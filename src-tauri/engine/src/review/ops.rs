@@ -6,7 +6,7 @@
 use super::git::{commit_of, grove_ref, update_ref};
 use super::rows::RowReader;
 use super::scope;
-use super::target::{changes_of, failer, fresh_snapshot, move_ref, page_snapshot, uncommitted};
+use super::target::{changes_of, failer, fresh_snapshot, move_ref, page_context, uncommitted};
 use super::types::{DiffScope, DiffSummary, FileDiff};
 use super::{MAX_PAGE_ROWS, check_path};
 use crate::ids::SessionId;
@@ -69,8 +69,7 @@ impl Ops {
         let fail = failer(session);
         check_path(path).map_err(|c| fail(OpStep::Validate, c))?;
         let target = self.review_target(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
-        let snap = page_snapshot(&target).await.map_err(|c| fail(OpStep::Snapshot, c))?;
-        let base = scope::base(&target.dir, &target.base_branch, &snap).await.map_err(|c| fail(OpStep::Diff, c))?;
+        let (snap, base) = page_context(&target).await.map_err(|c| fail(OpStep::Snapshot, c))?;
         let range = scope::range(&target.dir, session.as_str(), scope, &base, &snap)
             .await
             .map_err(|c| fail(OpStep::Diff, c))?

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::git::{commit_of, git, tree_of, update_ref};
-use super::scope::{Base, Range};
+use super::scope::{self, Base, Range};
 use super::snapshot::{self, Snapshot};
 use super::state::{self, StateFile};
 use super::summary::{self, Changes};
@@ -23,7 +23,12 @@ use crate::session::SessionRecord;
 const PAGE_SNAPSHOT_TTL: Duration = Duration::from_secs(2);
 
 /// The last snapshot of each worktree and when it was taken, for [`PAGE_SNAPSHOT_TTL`].
-static SNAPSHOTS: Mutex<Option<HashMap<PathBuf, (Instant, Snapshot)>>> = Mutex::new(None);
+/// With the snapshot, the base it was compared with once a page needed it: the pages of a whole
+/// diff (`grove diff` reads every file) then cost one git call each, not six.
+static SNAPSHOTS: Mutex<Option<HashMap<PathBuf, Recent>>> = Mutex::new(None);
+
+/// A snapshot, when it was taken, and its base once known.
+type Recent = (Instant, Snapshot, Option<Base>);
 
 /// What every review operation starts from.
 pub(super) struct Target {
@@ -99,29 +104,44 @@ pub(super) fn failer(session: &SessionId) -> impl Fn(OpStep, Cause) -> OpError +
     move |step, cause| OpError { op: OpKind::Review, session: session.clone(), step, cause }
 }
 
-/// A new snapshot of the target's worktree, remembered for [`page_snapshot`].
+/// A new snapshot of the target's worktree, remembered for [`page_context`].
 pub(super) async fn fresh_snapshot(target: &Target) -> Result<Snapshot, Cause> {
     let snap = snapshot::take(&target.dir).await?;
-    let mut guard = SNAPSHOTS.lock().unwrap_or_else(|p| p.into_inner());
-    let map = guard.get_or_insert_with(HashMap::new);
-    map.retain(|_, (at, _)| at.elapsed() < PAGE_SNAPSHOT_TTL);
-    map.insert(target.dir.clone(), (Instant::now(), snap.clone()));
+    remember(target, snap.clone(), None);
     Ok(snap)
 }
 
-/// The snapshot a page reads: the last one of this worktree when it is recent, else a new one.
-pub(super) async fn page_snapshot(target: &Target) -> Result<Snapshot, Cause> {
+fn remember(target: &Target, snap: Snapshot, base: Option<Base>) {
+    let mut guard = SNAPSHOTS.lock().unwrap_or_else(|p| p.into_inner());
+    let map = guard.get_or_insert_with(HashMap::new);
+    map.retain(|_, (at, _, _)| at.elapsed() < PAGE_SNAPSHOT_TTL);
+    map.insert(target.dir.clone(), (Instant::now(), snap, base));
+}
+
+/// The snapshot and base a page reads: the last ones of this worktree when recent, else new ones.
+pub(super) async fn page_context(target: &Target) -> Result<(Snapshot, Base), Cause> {
     let recent = {
         let guard = SNAPSHOTS.lock().unwrap_or_else(|p| p.into_inner());
-        guard
-            .as_ref()
-            .and_then(|m| m.get(&target.dir))
-            .filter(|(at, _)| at.elapsed() < PAGE_SNAPSHOT_TTL)
-            .map(|(_, s)| s.clone())
+        guard.as_ref().and_then(|m| m.get(&target.dir)).filter(|(at, _, _)| at.elapsed() < PAGE_SNAPSHOT_TTL).cloned()
     };
     match recent {
-        Some(snap) => Ok(snap),
-        None => fresh_snapshot(target).await,
+        Some((_, snap, Some(base))) => Ok((snap, base)),
+        Some((at, snap, None)) => {
+            let base = scope::base(&target.dir, &target.base_branch, &snap).await?;
+            let mut guard = SNAPSHOTS.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(entry) = guard.get_or_insert_with(HashMap::new).get_mut(&target.dir)
+                && entry.0 == at
+            {
+                entry.2 = Some(base.clone());
+            }
+            Ok((snap, base))
+        }
+        None => {
+            let snap = snapshot::take(&target.dir).await?;
+            let base = scope::base(&target.dir, &target.base_branch, &snap).await?;
+            remember(target, snap.clone(), Some(base.clone()));
+            Ok((snap, base))
+        }
     }
 }
 
