@@ -14,6 +14,7 @@ use grove_engine::manager::{EnrichmentPolicy, Probes, SessionKey, Sessions};
 use grove_engine::ops::{FleetError, FleetRestoreReport, FleetStopReport, Ops, RestoreProgress, Tmux};
 use grove_engine::react::reactions::{AgentSender, PortFuture, Reactor};
 use grove_engine::react::{Attention, AttentionSources, Desktop, Focus, OnNotified};
+use grove_engine::review::{MakeOps, TurnEnds};
 use grove_engine::scm::{GhPrFacts, PrLoop, PrLoopOptions, ScmProject};
 use grove_engine::session::SessionRecord;
 use grove_engine::session::is_terminal;
@@ -75,6 +76,8 @@ pub struct Backend {
     attention: Mutex<Option<Attention>>,
     /// Live terminal views of sessions (issue #10).
     terminals: Terminals,
+    /// Moves each session's `turn` review refs when its agent ends a turn (SPEC K2).
+    _turn_ends: TurnEnds,
 }
 
 impl std::fmt::Debug for Backend {
@@ -127,6 +130,14 @@ impl Backend {
         let sender = Arc::new(ConfiguredOps { home: home.clone(), config: config.clone() });
         let facts = Arc::new(GhPrFacts::new(config_rx.clone()));
         let reactor = Arc::new(Reactor::new(store, config_rx.borrow().clone(), sender, facts));
+        let turn_ends = {
+            let (home, config) = (home.clone(), config.clone());
+            let make_ops: MakeOps = Arc::new(move || {
+                let loaded = config.lock().unwrap_or_else(PoisonError::into_inner).clone();
+                Ops::new(Store::new(home.clone()), loaded.config.clone())
+            });
+            TurnEnds::spawn(&feed, make_ops)
+        };
         Backend {
             home: home.clone(),
             sources,
@@ -140,6 +151,7 @@ impl Backend {
             reactor,
             attention: Mutex::new(None),
             terminals: Terminals::new(Tmux::for_home(&home), TerminalOptions::default()),
+            _turn_ends: turn_ends,
         }
     }
 

@@ -19,6 +19,7 @@ use crate::commands::AppContext;
 
 mod app_stop;
 mod config_check;
+mod diff;
 mod fleet;
 mod hook;
 mod interrupt;
@@ -67,6 +68,21 @@ enum Command {
         /// How long live probes may take, in milliseconds.
         #[arg(long, value_name = "N", default_value_t = DETAIL_DEADLINE.as_millis() as u64)]
         timeout_ms: u64,
+        /// One JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show what a session changed against its base branch (SPEC K1): a unified diff, `--stat`,
+    /// or one JSON document.
+    Diff {
+        /// The session id.
+        id: String,
+        /// Per-file counts and a totals line, like `git diff --stat`.
+        #[arg(long)]
+        stat: bool,
+        /// branch: since the merge base; review: since the last review; turn: the agent's last turn.
+        #[arg(long, value_name = "SCOPE", default_value = "branch", value_parser = ["branch", "review", "turn"])]
+        scope: String,
         /// One JSON document instead of text.
         #[arg(long)]
         json: bool,
@@ -197,6 +213,7 @@ impl Command {
         match self {
             Command::Ls { .. } => "ls",
             Command::Show { .. } => "show",
+            Command::Diff { .. } => "diff",
             Command::Spawn { .. } => "spawn",
             Command::Send { .. } => "send",
             Command::Kill { .. } => "kill",
@@ -261,6 +278,10 @@ fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode 
         }
         Command::Show { id, timeout_ms, json } => {
             with_sessions(home, |s| async move { show::run(&s, &id, Duration::from_millis(timeout_ms), json).await })
+        }
+        Command::Diff { id, stat, scope, json } => {
+            let sources = ops_sources(sources, home);
+            interrupt::run(|i| async move { diff::run(home, &sources, &id, &scope, stat, json, i).await })
         }
         Command::Spawn { project, agent, branch, prompt, issue, json } => {
             let args = ops::SpawnArgs { project, agent, branch, prompt, issue };

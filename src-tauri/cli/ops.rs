@@ -62,7 +62,7 @@ fn strict_config(sources: &ConfigSources) -> Result<Config, ExitCode> {
 
 /// Send, kill and restore act on sessions that already exist: a broken config must not stop a
 /// user from reaching them, so they take the stop loader's fallbacks (SPEC C4) and say so.
-fn lenient_config(sources: &ConfigSources) -> Config {
+pub(super) fn lenient_config(sources: &ConfigSources) -> Config {
     let loaded = config::load_interactive(sources);
     for warning in &loaded.warnings {
         eprintln!("warning: {warning}");

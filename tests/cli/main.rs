@@ -6,6 +6,7 @@ mod app_stop;
 mod basics;
 mod demo;
 mod dialogs;
+mod diff;
 mod fake_claude;
 mod fake_claude_dialogs;
 mod faults;

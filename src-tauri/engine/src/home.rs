@@ -62,6 +62,12 @@ impl GroveHome {
         self.project_dir(project).join("events").join(format!("{session}.jsonl"))
     }
 
+    /// `projects/<p>/reviews/<id>.json`, the session's review state: viewed files and comments
+    /// (SPEC K2, K3). Not under `sessions/`, so the record watcher never takes it for a record.
+    pub fn review_file(&self, project: &ProjectId, session: &SessionId) -> PathBuf {
+        self.project_dir(project).join("reviews").join(format!("{session}.json"))
+    }
+
     /// `agents/`, files Grove generates for agent launches (Claude's hook settings).
     pub fn agents_dir(&self) -> PathBuf {
         self.root.join("agents")

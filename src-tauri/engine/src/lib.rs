@@ -16,6 +16,7 @@ pub mod ops;
 pub mod probe;
 pub mod process_identity;
 pub mod react;
+pub mod review;
 pub mod scm;
 pub mod session;
 pub mod store;

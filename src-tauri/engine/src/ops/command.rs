@@ -177,6 +177,81 @@ impl Cmd {
         }
     }
 
+    /// Runs the command handing its stdout to `each` chunk by chunk as it arrives, instead of
+    /// keeping it: a reader of a 10 MB diff holds only what it needs. `each` returns `false` to stop
+    /// early, which ends the command's process group (its remaining output is never read). The
+    /// returned output has an empty stdout; a non-zero exit is an error (unless stopped early).
+    pub async fn stream(&self, mut each: impl FnMut(&[u8]) -> bool) -> Result<CommandOutput, CommandError> {
+        let mut command = tokio::process::Command::new(&self.program);
+        command.args(&self.args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        if let Some(dir) = &self.cwd {
+            command.current_dir(dir);
+        }
+        for key in &self.env_remove {
+            command.env_remove(key);
+        }
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
+        #[cfg(unix)]
+        command.process_group(0);
+        let child = command
+            .spawn()
+            .map_err(|e| CommandError::CannotStart { command: self.display(), reason: e.to_string() })?;
+        let pgid = child.id();
+        let mut running = Running { pgid, child };
+        let (stdout, stderr) = (running.child.stdout.take(), running.child.stderr.take());
+        let feed = async {
+            let Some(mut pipe) = stdout else { return Ok::<_, std::io::Error>(true) };
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = pipe.read(&mut buf).await?;
+                if n == 0 {
+                    return Ok(true);
+                }
+                if !each(&buf[..n]) {
+                    return Ok(false);
+                }
+            }
+        };
+        // Stderr on a task of its own: a reader that stops early must not wait for a stderr that
+        // only ends when the command does.
+        let stderr_task = tokio::spawn(read_capped(stderr));
+        let work = async {
+            if !feed.await? {
+                stderr_task.abort();
+                return Ok::<_, std::io::Error>((Vec::new(), None));
+            }
+            let stderr = stderr_task.await.map_err(std::io::Error::other)??;
+            let status = running.child.wait().await?;
+            Ok((stderr, Some(status)))
+        };
+        let result = tokio::time::timeout(self.timeout, work).await;
+        match result {
+            Ok(Ok((stderr, Some(status)))) => {
+                running.pgid = None;
+                let out = CommandOutput { status, stdout: Vec::new(), stderr };
+                if out.status.success() {
+                    Ok(out)
+                } else {
+                    Err(CommandError::Failed {
+                        command: self.display(),
+                        status: out.status.to_string(),
+                        stderr: out.stderr_excerpt(),
+                    })
+                }
+            }
+            // Stopped early on purpose: `running` ends the group when it drops here.
+            Ok(Ok((stderr, None))) => Ok(CommandOutput { status: stopped_status(), stdout: Vec::new(), stderr }),
+            Ok(Err(e)) => {
+                Err(CommandError::Failed { command: self.display(), status: "unknown".into(), stderr: e.to_string() })
+            }
+            Err(_) => {
+                kill_group(pgid);
+                running.pgid = None;
+                Err(CommandError::TimedOut { command: self.display(), timeout: self.timeout })
+            }
+        }
+    }
+
     /// Runs the command and requires exit status 0.
     pub async fn run(&self) -> Result<CommandOutput, CommandError> {
         let out = self.output().await?;
@@ -208,6 +283,19 @@ impl Drop for Running {
         if let Some(pgid) = self.pgid.take() {
             super::group::end_dropped_group(pgid);
         }
+    }
+}
+
+/// The status reported for a command its reader stopped early (its real status is never waited
+/// for): success, since the reader got all it wanted.
+fn stopped_status() -> ExitStatus {
+    #[cfg(unix)]
+    {
+        std::os::unix::process::ExitStatusExt::from_raw(0)
+    }
+    #[cfg(not(unix))]
+    {
+        std::os::windows::process::ExitStatusExt::from_raw(0)
     }
 }
 
@@ -330,6 +418,24 @@ mod tests {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         }
+    }
+
+    /// A reader that stops early (the review's snippet of a huge file) gets its answer at once and
+    /// leaves no command behind, even one that would print forever.
+    #[tokio::test]
+    async fn a_stream_stopped_early_ends_the_command() {
+        let mut seen = 0usize;
+        let cmd = Cmd::new("yes", Duration::from_secs(30));
+        let out = cmd
+            .stream(|chunk| {
+                seen += chunk.len();
+                seen < 1024 * 1024
+            })
+            .await
+            .expect("stopping early is not a failure");
+        assert!(out.status.success() && seen >= 1024 * 1024, "{seen} bytes");
+        let err = Cmd::new("sh", Duration::from_secs(10)).args(["-c", "echo partial; exit 3"]).stream(|_| true).await;
+        assert!(matches!(err, Err(CommandError::Failed { .. })), "a failed command is an error: {err:?}");
     }
 
     #[tokio::test]

@@ -199,6 +199,8 @@ pub enum OpKind {
     Restore,
     /// Stop one session for a later restore (SPEC F5).
     Stop,
+    /// Read or change a session's review: diff, viewed files, comments, review refs (SPEC K1-K3).
+    Review,
 }
 
 impl fmt::Display for OpKind {
@@ -208,6 +210,7 @@ impl fmt::Display for OpKind {
             OpKind::Kill => "kill",
             OpKind::Restore => "restore",
             OpKind::Stop => "stop",
+            OpKind::Review => "review",
         })
     }
 }
@@ -233,6 +236,12 @@ pub enum OpStep {
     Record,
     /// Watching the restarted agent for the grace period (SPEC F4a).
     Confirm,
+    /// Taking a snapshot of the worktree or moving a review ref (SPEC K2).
+    Snapshot,
+    /// Running and reading git's diff (SPEC K1).
+    Diff,
+    /// Reading or writing the review state file (SPEC K2, K3).
+    ReviewState,
 }
 
 impl fmt::Display for OpStep {
@@ -247,6 +256,9 @@ impl fmt::Display for OpStep {
             OpStep::Deliver => "deliver",
             OpStep::Record => "record",
             OpStep::Confirm => "confirm",
+            OpStep::Snapshot => "snapshot",
+            OpStep::Diff => "diff",
+            OpStep::ReviewState => "review state",
         })
     }
 }

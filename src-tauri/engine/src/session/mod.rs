@@ -15,7 +15,7 @@ mod status;
 mod terminal;
 #[cfg(test)]
 mod test_support;
-mod wire_enum;
+pub(crate) mod wire_enum;
 
 pub use activity::Activity;
 pub use agent_exit::{AgentExit, DEAD_PANE_FORMAT, EXIT_LAST_LINES_LIMIT, signal_name};

@@ -23,12 +23,14 @@ mod reserve;
 mod running;
 
 pub use atomic::is_grove_temp_file;
-pub(crate) use atomic::write_atomic;
+pub(crate) use atomic::{encode_pretty, write_atomic};
 pub use error::{StoreError, StoreWarning};
 pub use last_stop::{LAST_STOP_VERSION, LastStop, StopScope, StoppedProject};
 pub use list::{StoredSessions, list_stored, list_stored_project};
+pub(crate) use lock::FileLock;
 pub use lock::{LOCK_FIRST_BACKOFF, LOCK_GIVE_UP_AFTER, LOCK_MAX_BACKOFF, LOCK_STALE_AFTER, LockPolicy, lock_file_for};
 pub use pid::pid_is_dead;
+pub(crate) use quarantine::quarantine;
 pub use records::OperationLock;
 pub use reserve::Reservation;
 pub use running::RunningRecord;

@@ -10,6 +10,7 @@ mod ops;
 mod probe;
 mod react;
 mod reactions;
+mod review;
 mod scm;
 mod store;
 mod terminal;

@@ -1,0 +1,158 @@
+//! The review's diff operations on [`Ops`] (contract of issue #19): the summary, a file's rows,
+//! and the two review refs. Each checks its arguments (paths) before any git or disk work, then
+//! reads the session's record, snapshots its worktree, and compares the scope's commits. Errors
+//! are [`OpError`]s of kind `review` naming the step.
+
+use super::git::{commit_of, grove_ref, update_ref};
+use super::rows::RowReader;
+use super::scope;
+use super::target::{changes_of, failer, fresh_snapshot, move_ref, page_context, uncommitted};
+use super::types::{DiffScope, DiffSummary, FileDiff};
+use super::{MAX_PAGE_ROWS, check_path};
+use crate::ids::SessionId;
+use crate::ops::{Cause, OpError, OpStep, Ops};
+
+impl Ops {
+    /// The files a session changed in `scope` (SPEC K1, K2), with counts, viewed marks, and the
+    /// branch's ahead/behind and uncommitted paths.
+    pub async fn diff_summary(&self, session: &SessionId, scope: DiffScope) -> Result<DiffSummary, OpError> {
+        let fail = failer(session);
+        let target = self.review_target(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
+        let snap = fresh_snapshot(&target).await.map_err(|c| fail(OpStep::Snapshot, c))?;
+        let base = scope::base(&target.dir, &target.base_branch, &snap).await.map_err(|c| fail(OpStep::Diff, c))?;
+        let range = scope::range(&target.dir, session.as_str(), scope, &base, &snap)
+            .await
+            .map_err(|c| fail(OpStep::Diff, c))?;
+        let uncommitted = uncommitted(&target, &snap).await.map_err(|c| fail(OpStep::Diff, c))?;
+        let mut summary = DiffSummary {
+            session: session.to_string(),
+            scope,
+            base_label: range.as_ref().map_or_else(|| base.label.clone(), |r| r.label.clone()),
+            base_commit: String::new(),
+            head_commit: snap.commit.clone(),
+            ahead: base.ahead,
+            behind: base.behind,
+            uncommitted,
+            files: Vec::new(),
+            additions: 0,
+            deletions: 0,
+            scope_available: range.is_some(),
+        };
+        let Some(range) = range else { return Ok(summary) };
+        let changes = changes_of(&target, &range).await.map_err(|c| fail(OpStep::Diff, c))?;
+        let state = self.load_state(&target).await.map_err(|c| fail(OpStep::ReviewState, c))?;
+        summary.base_commit = range.from;
+        summary.head_commit = range.to;
+        summary.additions = changes.additions;
+        summary.deletions = changes.deletions;
+        summary.files = changes
+            .files
+            .iter()
+            .map(|c| {
+                let mut file = c.file.clone();
+                file.viewed = state.viewed.get(&file.path) == Some(&c.new_blob);
+                file
+            })
+            .collect();
+        Ok(summary)
+    }
+
+    /// Rows `offset..offset + limit` of one file's diff in `scope` (at most [`MAX_PAGE_ROWS`]).
+    pub async fn file_diff(
+        &self,
+        session: &SessionId,
+        scope: DiffScope,
+        path: &str,
+        offset: u32,
+        limit: u32,
+    ) -> Result<FileDiff, OpError> {
+        let fail = failer(session);
+        check_path(path).map_err(|c| fail(OpStep::Validate, c))?;
+        let target = self.review_target(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
+        let (snap, base) = page_context(&target).await.map_err(|c| fail(OpStep::Snapshot, c))?;
+        let range = scope::range(&target.dir, session.as_str(), scope, &base, &snap)
+            .await
+            .map_err(|c| fail(OpStep::Diff, c))?
+            .ok_or_else(|| fail(OpStep::Diff, Cause::Invalid(format!("the {scope} scope has no change yet"))))?;
+        let changes = changes_of(&target, &range).await.map_err(|c| fail(OpStep::Diff, c))?;
+        let change =
+            changes.files.iter().find(|c| c.file.path == path).ok_or_else(|| {
+                fail(OpStep::Diff, Cause::Invalid(format!("{path:?} is not part of the {scope} change")))
+            })?;
+        let mut reader = RowReader::new(offset, limit.min(MAX_PAGE_ROWS));
+        let cmd = match &change.file.old_path {
+            // A rename or copy: the two blobs, so the patch is the content change, not a whole
+            // file added (a pathspec of both names could also pick up an unrelated change).
+            Some(_) => super::git::git(&target.dir).args([
+                "diff",
+                "--no-ext-diff",
+                "--no-textconv",
+                "--no-color",
+                "-U3",
+                &change.old_blob,
+                &change.new_blob,
+            ]),
+            None => super::git::git(&target.dir).args([
+                "diff-tree",
+                "-r",
+                "-p",
+                "--no-color",
+                "-U3",
+                "--full-index",
+                &range.from,
+                &range.to,
+                "--",
+                path,
+            ]),
+        };
+        cmd.stream(|chunk| {
+            reader.feed(chunk);
+            true
+        })
+        .await
+        .map_err(|e| fail(OpStep::Diff, e.into()))?;
+        reader.finish();
+        let huge = reader.huge() || change.file.huge;
+        Ok(FileDiff {
+            path: path.to_owned(),
+            total_rows: reader.total_rows,
+            offset,
+            binary: change.file.binary || reader.binary,
+            huge,
+            rows: reader.rows,
+        })
+    }
+
+    /// Moves `refs/grove/<id>/reviewed` to a snapshot of the worktree now: the `review` scope then
+    /// starts here (SPEC K2).
+    pub async fn mark_reviewed(&self, session: &SessionId) -> Result<(), OpError> {
+        let fail = failer(session);
+        let target = self.review_target(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
+        let snap = fresh_snapshot(&target).await.map_err(|c| fail(OpStep::Snapshot, c))?;
+        move_ref(&target, &grove_ref(session.as_str(), "reviewed"), &snap.commit)
+            .await
+            .map_err(|c| fail(OpStep::Snapshot, c))
+    }
+
+    /// The agent reported a turn end: `turn-base` <- `turn`, `turn` <- a snapshot now (SPEC K2).
+    /// Nothing moves when the worktree is as the last turn left it, so calling it twice for one
+    /// turn end, or for a turn that changed nothing, keeps the last turn that changed files.
+    pub async fn record_turn_end(&self, session: &SessionId) -> Result<(), OpError> {
+        let fail = failer(session);
+        let target = self.review_target(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
+        let snap = fresh_snapshot(&target).await.map_err(|c| fail(OpStep::Snapshot, c))?;
+        let turn_ref = grove_ref(session.as_str(), "turn");
+        let turn = commit_of(&target.dir, &turn_ref).await.map_err(|c| fail(OpStep::Snapshot, c.into()))?;
+        if turn.as_deref() == Some(snap.commit.as_str()) {
+            return Ok(());
+        }
+        if let Some(turn) = &turn {
+            move_ref(&target, &grove_ref(session.as_str(), "turn-base"), turn)
+                .await
+                .map_err(|c| fail(OpStep::Snapshot, c))?;
+        }
+        update_ref(&target.dir, &turn_ref, &snap.commit, turn.as_deref())
+            .await
+            .map_err(|c| fail(OpStep::Snapshot, c.into()))
+    }
+}

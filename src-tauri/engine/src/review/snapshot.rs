@@ -1,0 +1,98 @@
+//! Snapshots (contract of issue #19): the worktree's full state — HEAD, staged, unstaged and
+//! untracked files that are not ignored — as a commit object, made with a temporary copy of the
+//! worktree's index. The user's index and files are never written: `git add -A` runs against the
+//! copy (`GIT_INDEX_FILE`), `write-tree` reads it, and the copy is removed afterwards.
+//!
+//! Snapshot commits have a fixed author, committer and date, so the same state always gives the
+//! same commit id: moving a ref to an unchanged worktree is then a no-op, which makes
+//! `record_turn_end` idempotent without comparing trees by hand.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::git::{commit_of, git, tree_of};
+use crate::ops::Cause;
+
+/// One snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Snapshot {
+    /// The snapshot commit (parent: HEAD, when there is one).
+    pub commit: String,
+    /// Its tree.
+    pub tree: String,
+    /// HEAD's commit, when the branch has one.
+    pub head: Option<String>,
+}
+
+/// Makes temp index names unique among the threads of one process.
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Takes a snapshot of the worktree at `dir`.
+pub(crate) async fn take(dir: &Path) -> Result<Snapshot, Cause> {
+    let head = commit_of(dir, "HEAD").await?;
+    let index = index_path(dir).await?;
+    let temp = TempIndex::new(&index)?;
+    let env_index = temp.path.as_os_str();
+    git(dir).env("GIT_INDEX_FILE", env_index).args(["add", "-A", "--", "."]).run().await?;
+    let tree = git(dir).env("GIT_INDEX_FILE", env_index).args(["write-tree"]).run().await?.stdout_text();
+    drop(temp);
+    let commit = match &head {
+        // Nothing uncommitted: HEAD itself is the snapshot, and its ahead/behind is exact.
+        Some(h) if tree_of(dir, h).await? == tree => h.clone(),
+        _ => commit_tree(dir, &tree, head.as_deref()).await?,
+    };
+    Ok(Snapshot { commit, tree, head })
+}
+
+/// `git commit-tree` with a fixed identity and date (see the module comment).
+async fn commit_tree(dir: &Path, tree: &str, parent: Option<&str>) -> Result<String, Cause> {
+    const WHO: &str = "Grove";
+    const MAIL: &str = "grove@localhost";
+    const DATE: &str = "1000000000 +0000";
+    let mut cmd = git(dir)
+        .env("GIT_AUTHOR_NAME", WHO)
+        .env("GIT_AUTHOR_EMAIL", MAIL)
+        .env("GIT_AUTHOR_DATE", DATE)
+        .env("GIT_COMMITTER_NAME", WHO)
+        .env("GIT_COMMITTER_EMAIL", MAIL)
+        .env("GIT_COMMITTER_DATE", DATE)
+        .args(["commit-tree", tree, "-m", "grove review snapshot"]);
+    if let Some(parent) = parent {
+        cmd = cmd.args(["-p", parent]);
+    }
+    Ok(cmd.run().await?.stdout_text())
+}
+
+/// The worktree's index file (a linked worktree has its own, under the main `.git`).
+async fn index_path(dir: &Path) -> Result<PathBuf, Cause> {
+    let out = git(dir).args(["rev-parse", "--path-format=absolute", "--git-path", "index"]).run().await?;
+    let path = PathBuf::from(out.stdout_text());
+    Ok(if path.is_absolute() { path } else { dir.join(path) })
+}
+
+/// A copy of the index next to it (same file system, inside git's own directory), removed on drop.
+struct TempIndex {
+    path: PathBuf,
+}
+
+impl TempIndex {
+    fn new(index: &Path) -> Result<Self, Cause> {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let name = format!("grove-review-{}-{n}.index", std::process::id());
+        let path = index.with_file_name(name);
+        match std::fs::copy(index, &path) {
+            Ok(_) => {}
+            // A fresh repository has no index yet: `add -A` builds one from nothing.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Cause::io("copy the index to", &path, e)),
+        }
+        Ok(Self { path })
+    }
+}
+
+impl Drop for TempIndex {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        let _ = std::fs::remove_file(self.path.with_extension("index.lock"));
+    }
+}
