@@ -72,6 +72,7 @@ fn record(id: &str) -> SessionRecord {
         }),
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: serde_json::Map::new(),
     }
 }
