@@ -121,6 +121,9 @@ pub enum Cause {
     /// A failure injected on purpose ([`super::Ops::failing_at`]), to test rollback.
     #[error("failure injected for testing")]
     Injected,
+    /// Landing (SPEC K4-K7) refused, saying why; nothing was changed.
+    #[error("{0}")]
+    Land(crate::land::LandRefusal),
     /// A blocking task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),
@@ -199,6 +202,10 @@ pub enum OpKind {
     Restore,
     /// Stop one session for a later restore (SPEC F5).
     Stop,
+    /// Land the session's work in the base branch (SPEC K4-K6).
+    Land,
+    /// Remove a landed session's worktree (SPEC K7).
+    Reclaim,
 }
 
 impl fmt::Display for OpKind {
@@ -208,6 +215,8 @@ impl fmt::Display for OpKind {
             OpKind::Kill => "kill",
             OpKind::Restore => "restore",
             OpKind::Stop => "stop",
+            OpKind::Land => "land",
+            OpKind::Reclaim => "reclaim",
         })
     }
 }
@@ -233,6 +242,18 @@ pub enum OpStep {
     Record,
     /// Watching the restarted agent for the grace period (SPEC F4a).
     Confirm,
+    /// Checking whether and how the work can land (SPEC K4).
+    LandCheck,
+    /// Committing the worktree's uncommitted work before landing.
+    Commit,
+    /// Writing the base branch and its checkout.
+    Land,
+    /// Pushing the branch (SPEC K5).
+    Push,
+    /// Creating or merging the pull request (SPEC K5, F6).
+    PullRequest,
+    /// The after-land policy or a reclaim (SPEC K6, K7).
+    Cleanup,
 }
 
 impl fmt::Display for OpStep {
@@ -247,6 +268,12 @@ impl fmt::Display for OpStep {
             OpStep::Deliver => "deliver",
             OpStep::Record => "record",
             OpStep::Confirm => "confirm",
+            OpStep::LandCheck => "land check",
+            OpStep::Commit => "commit",
+            OpStep::Land => "land",
+            OpStep::Push => "push",
+            OpStep::PullRequest => "pull request",
+            OpStep::Cleanup => "cleanup",
         })
     }
 }
