@@ -72,6 +72,17 @@ pub fn typescript() -> String {
         grove_engine::session::ReactionEntry,
         grove_engine::session::ReactionOutcome,
         grove_engine::session::AgentExit,
+        // Review and land, part B (issue #19).
+        grove_engine::session::Landing,
+        grove_engine::session::LandedBy,
+        grove_engine::session::LandCleanup,
+        grove_engine::land::LandMethod,
+        grove_engine::land::LandCheck,
+        grove_engine::land::LandBlocker,
+        grove_engine::land::PrReadiness,
+        grove_engine::land::LandOutcome,
+        grove_engine::land::ReclaimOutcome,
+        grove_engine::disk::DiskUsage,
         grove_engine::react::Signal,
         grove_engine::react::Notification,
         // The live terminal view (issue #10).

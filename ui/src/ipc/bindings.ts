@@ -111,6 +111,24 @@ label: string,
  */
 keys: Array<string>, };
 
+export type DiskUsage = { 
+/**
+ * Bytes allocated on disk.
+ */
+bytes: number, 
+/**
+ * Entries visited.
+ */
+entries: number, 
+/**
+ * False when a limit stopped the walk: `bytes` is then a lower bound.
+ */
+complete: boolean, 
+/**
+ * When it was measured.
+ */
+measuredAt: string, };
+
 export type DisplayStatus = "spawning" | "working" | "idle" | "needs_input" | "stuck" | "done" | "detecting" | "killed" | "crashed" | "stopped" | "cleanup" | "errored" | "terminated" | "merged" | "ci_failed" | "changes_requested" | "review_pending" | "approved" | "mergeable" | "pr_open";
 
 export type Enrichment = { "kind": "stored" } | { "kind": "enriched", 
@@ -269,6 +287,126 @@ record: SessionRecord,
  * What happened to the worktree.
  */
 worktree: WorktreeOutcome, };
+
+export type LandBlocker = { 
+/**
+ * `base_dirty`, `uncommitted`, `conflicts`, `nothing_to_land`, `landed` or `no_base`.
+ */
+code: "base_dirty" | "uncommitted" | "conflicts" | "nothing_to_land" | "landed" | "no_base", 
+/**
+ * The sentence to show.
+ */
+message: string, };
+
+export type LandCheck = { 
+/**
+ * The method a land would use (the project's `land`).
+ */
+method: LandMethod, 
+/**
+ * The base branch.
+ */
+base: string, 
+/**
+ * Commits on the branch the base lacks.
+ */
+ahead: number, 
+/**
+ * Commits on the base the branch lacks.
+ */
+behind: number, 
+/**
+ * Uncommitted entries in the session's worktree, untracked files included.
+ */
+uncommitted: number, 
+/**
+ * The checkout of the base branch has uncommitted changes to tracked files.
+ */
+baseDirty: boolean, 
+/**
+ * The files the branch conflicts in with the base, sorted.
+ */
+conflicts: Array<string>, 
+/**
+ * No blocker: a local land would go ahead.
+ */
+canLand: boolean, 
+/**
+ * What stands in the way, each with a sentence.
+ */
+blockers: Array<LandBlocker>, 
+/**
+ * What a land through GitHub could do.
+ */
+pr: PrReadiness, 
+/**
+ * The worktree's size on disk when measured ([`crate::disk`]).
+ */
+diskBytes: number | null, };
+
+export type LandCleanup = "kept" | "stopped" | "cleaned" | "clean_skipped";
+
+export type LandMethod = "squash" | "merge" | "rebase";
+
+export type LandOutcome = { 
+/**
+ * The method used.
+ */
+method: LandMethod, 
+/**
+ * The base branch.
+ */
+base: string, 
+/**
+ * The new tip of the base branch (for a PR: the merge commit when GitHub names it, else
+ * the PR's address).
+ */
+commit: string, 
+/**
+ * What the after-land policy did.
+ */
+cleanup: LandCleanup, 
+/**
+ * Why a clean kept the worktree, if it did.
+ */
+cleanupNote: string | null, 
+/**
+ * The pull request's address, when it landed through one.
+ */
+prUrl: string | null, };
+
+export type LandedBy = "squash" | "merge" | "rebase" | "pr";
+
+export type Landing = { 
+/**
+ * When it landed.
+ */
+at: string, 
+/**
+ * How.
+ */
+method: LandedBy, 
+/**
+ * The base branch it landed in.
+ */
+base: string, 
+/**
+ * The new tip of the base branch, or the PR's address.
+ */
+commit: string, 
+/**
+ * The tip of the session's branch that landed: the branch counts as landed (its worktree
+ * and branch may be removed) only while it still points there.
+ */
+head?: string | null, 
+/**
+ * What the after-land policy did.
+ */
+cleanup: LandCleanup, 
+/**
+ * Why a clean kept the worktree, or what else the cleanup has to say.
+ */
+cleanupNote: string | null, };
 
 export type LastStop = { 
 /**
@@ -460,6 +598,28 @@ number: number | null,
  */
 url: string | null, };
 
+export type PrReadiness = { 
+/**
+ * A PR can be created (the project has a GitHub repository and none exists yet).
+ */
+canCreate: boolean, 
+/**
+ * The existing PR is open and mergeable.
+ */
+canMerge: boolean, 
+/**
+ * Why not, when either is false.
+ */
+why: string | null, 
+/**
+ * The PR's number, when one exists.
+ */
+number: number | null, 
+/**
+ * The PR's address, when one exists.
+ */
+url: string | null, };
+
 export type PrReason = "not_created" | "in_progress" | "ci_failing" | "review_pending" | "changes_requested" | "approved" | "merge_ready" | "merged" | "closed_unmerged" | "cleared_on_restore";
 
 export type PrState = "none" | "open" | "merged" | "closed";
@@ -491,6 +651,20 @@ attempt: number,
 detail: string, };
 
 export type ReactionOutcome = "sent_to_agent" | "notified" | "escalated" | "failed";
+
+export type ReclaimOutcome = { 
+/**
+ * The session.
+ */
+session: SessionId, 
+/**
+ * The worktree was removed now (false: it was already gone).
+ */
+removed: boolean, 
+/**
+ * Bytes on disk the worktree held, measured just before removing it.
+ */
+bytesFreed: number, };
 
 export type Resolved = { 
 /**
@@ -625,7 +799,7 @@ lastTransitionAt: string,
  */
 terminatedAt: string | null, };
 
-export type SessionReason = "spawn_requested" | "agent_acknowledged" | "task_in_progress" | "pr_created" | "fixing_ci" | "resolving_review_comments" | "awaiting_user_input" | "awaiting_external_review" | "research_complete" | "merged_waiting_decision" | "manually_killed" | "stopped_for_restore" | "pr_merged" | "auto_cleanup" | "runtime_lost" | "agent_process_exited" | "probe_failure" | "error_in_process";
+export type SessionReason = "spawn_requested" | "agent_acknowledged" | "task_in_progress" | "pr_created" | "fixing_ci" | "resolving_review_comments" | "awaiting_user_input" | "awaiting_external_review" | "research_complete" | "merged_waiting_decision" | "manually_killed" | "stopped_for_restore" | "pr_merged" | "auto_cleanup" | "runtime_lost" | "agent_process_exited" | "probe_failure" | "error_in_process" | "landed";
 
 export type SessionRecord = { 
 /**
@@ -696,7 +870,11 @@ reactions?: Array<ReactionEntry>,
  * How the agent ended when Grove did not end it (SPEC A2a): written by the probe that finds it
  * gone, shown as "exited unexpectedly" with the status and the pane's last lines.
  */
-exit?: AgentExit | null, };
+exit?: AgentExit | null, 
+/**
+ * How its work landed and what the after-land cleanup did (SPEC K4-K6); absent until then.
+ */
+landing?: Landing | null, };
 
 export type SessionRef = { 
 /**

@@ -51,6 +51,7 @@ pub struct LandCheck {
 #[serde(rename_all = "camelCase")]
 pub struct LandBlocker {
     /// `base_dirty`, `uncommitted`, `conflicts`, `nothing_to_land`, `landed` or `no_base`.
+    #[ts(type = "\"base_dirty\" | \"uncommitted\" | \"conflicts\" | \"nothing_to_land\" | \"landed\" | \"no_base\"")]
     pub code: String,
     /// The sentence to show.
     pub message: String,
