@@ -108,3 +108,27 @@ async fn k4_resolve_conflicts_sends_the_base_and_the_files_to_the_agent() {
     fx.wait_for_output(&record.id, "conflicts with `main` in 1 file(s)").await;
     fx.wait_for_output(&record.id, "- README.md").await;
 }
+
+#[tokio::test]
+async fn k7_the_refresher_measures_worktrees_in_the_background_and_land_check_reports_it() {
+    use grove_engine::disk::{DiskCache, DiskRefresher, RefreshOptions};
+    let fx = fixture(AfterLand::Keep);
+    let cache = DiskCache::new();
+    let ops = fx.ops().with_disk_cache(cache.clone());
+    let record = session_with(&fx, &ops, "Measure me", COMMITS).await;
+    let options = RefreshOptions { every: std::time::Duration::from_secs(3600), ..RefreshOptions::default() };
+    let refresher = DiskRefresher::spawn(ops.store().clone(), cache.clone(), options);
+    let first = crate::ops::support::poll("a first measurement", || cache.get(&record.id)).await;
+    assert!(first.bytes > 0 && first.complete, "{first:?}");
+
+    // A turn end: the worktree grew; a poke measures it again without waiting for the interval.
+    std::fs::write(record.worktree.join("build.bin"), vec![1u8; 256 * 1024]).unwrap();
+    refresher.poke(&record.id);
+    let grown = crate::ops::support::poll("a new measurement", || {
+        cache.get(&record.id).filter(|u| u.bytes >= first.bytes + 256 * 1024)
+    })
+    .await;
+    let check = within("check", ops.land_check(&record.id)).await.expect("check");
+    assert!(check.disk_bytes.is_some_and(|b| b >= grown.bytes), "{:?} vs {grown:?}", check.disk_bytes);
+    within("stop", refresher.stop()).await;
+}
