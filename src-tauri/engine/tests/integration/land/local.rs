@@ -159,3 +159,25 @@ async fn k4_a_checkout_that_cannot_follow_puts_the_base_branch_back() {
     assert_eq!(std::fs::read_to_string(fx.repo.join("src/a.txt")).unwrap(), "mine, untracked\n");
     assert_ne!(stored(&fx, &ops, &record).lifecycle.session.reason, SessionReason::Landed);
 }
+
+#[tokio::test]
+async fn k4_a_rebase_that_conflicts_on_one_commit_is_refused_and_nothing_is_touched() {
+    // The branch's whole change merges cleanly (its second commit undoes the first), but
+    // replaying its first commit on the new base conflicts: the replay stops, base untouched.
+    let fx = fixture(AfterLand::Keep);
+    let ops = fx.ops();
+    let commits = [
+        ("README.md", "theirs\n", "Change README"),
+        ("README.md", "hello\n", "Undo README"),
+        ("c.txt", "c\n", "Add c"),
+    ];
+    let record = session_with(&fx, &ops, "Replay conflict", &commits).await;
+    commit(&fx.repo, "README.md", "ours\n", "Change README on main");
+    let check = within("check", ops.land_check(&record.id)).await.expect("check");
+    assert!(check.conflicts.is_empty(), "the whole change merges: {check:?}");
+    let before = snapshot(&fx, &record);
+    let err = within("land", ops.land(&record.id, with(LandMethod::Rebase))).await.expect_err("replay conflicts");
+    assert_eq!(refusal(&err), &LandRefusal::Conflicts { base: "main".into(), files: vec!["README.md".into()] });
+    assert_eq!(snapshot(&fx, &record), before);
+    within("land", ops.land(&record.id, with(LandMethod::Squash))).await.expect("a squash of the same branch lands");
+}
