@@ -23,6 +23,7 @@ mod diff;
 mod fleet;
 mod hook;
 mod interrupt;
+mod land;
 mod ls;
 mod ops;
 mod show;
@@ -139,6 +140,41 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Land a session's branch in its project's base branch (squash, merge or rebase; the
+    /// project's `land` unless given), or through a GitHub pull request with --pr; then the
+    /// project's `after_land`. Refusals say why on stderr and exit 1.
+    #[command(group = clap::ArgGroup::new("method").args(["squash", "merge", "rebase"]))]
+    Land {
+        /// The session id.
+        id: String,
+        /// One new commit with the branch's whole change.
+        #[arg(long)]
+        squash: bool,
+        /// A merge commit.
+        #[arg(long)]
+        merge: bool,
+        /// The branch's commits replayed on the base branch.
+        #[arg(long)]
+        rebase: bool,
+        /// Push, create the PR unless one exists, and merge it when GitHub allows.
+        #[arg(long)]
+        pr: bool,
+        /// Commit everything uncommitted in the worktree (untracked files too) first.
+        #[arg(long)]
+        commit: bool,
+        /// One JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a landed session's worktree, keeping its record; refused when that would lose
+    /// uncommitted or unlanded work.
+    Reclaim {
+        /// The session id.
+        id: String,
+        /// One JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Restart a stopped or killed session in its worktree, resuming the agent's own session.
     Restore {
         /// The session id.
@@ -218,6 +254,8 @@ impl Command {
             Command::Send { .. } => "send",
             Command::Kill { .. } => "kill",
             Command::Restore { .. } => "restore",
+            Command::Land { .. } => "land",
+            Command::Reclaim { .. } => "reclaim",
             Command::Stop { .. } => "stop",
             Command::Start { .. } => "start",
             Command::DemoAgent => "demo-agent",
@@ -311,6 +349,19 @@ fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode 
         Command::Kill { id, discard, json } => {
             let sources = ops_sources(sources, home);
             interrupt::run(|i| ops::kill(home, &sources, &id, discard, json, i))
+        }
+        Command::Land { id, squash, merge, rebase, pr, commit, json } => {
+            use grove_engine::land::LandMethod;
+            let method = [(squash, LandMethod::Squash), (merge, LandMethod::Merge), (rebase, LandMethod::Rebase)]
+                .into_iter()
+                .find_map(|(given, method)| given.then_some(method));
+            let args = land::LandArgs { id, method, pr, commit, json };
+            let sources = ops_sources(sources, home);
+            interrupt::run(|i| land::land(home, &sources, args, i))
+        }
+        Command::Reclaim { id, json } => {
+            let sources = ops_sources(sources, home);
+            interrupt::run(|i| land::reclaim(home, &sources, &id, json, i))
         }
         Command::Restore { id, json } => {
             let sources = ops_sources(sources, home);

@@ -62,7 +62,7 @@ fn strict_config(sources: &ConfigSources) -> Result<Config, ExitCode> {
 
 /// Send, kill and restore act on sessions that already exist: a broken config must not stop a
 /// user from reaching them, so they take the stop loader's fallbacks (SPEC C4) and say so.
-pub(super) fn lenient_config(sources: &ConfigSources) -> Config {
+pub(crate) fn lenient_config(sources: &ConfigSources) -> Config {
     let loaded = config::load_interactive(sources);
     for warning in &loaded.warnings {
         eprintln!("warning: {warning}");
@@ -70,7 +70,7 @@ pub(super) fn lenient_config(sources: &ConfigSources) -> Config {
     loaded.config
 }
 
-fn session_id(id: &str) -> Result<SessionId, ExitCode> {
+pub(crate) fn session_id(id: &str) -> Result<SessionId, ExitCode> {
     SessionId::new(id).map_err(fail_usage)
 }
 

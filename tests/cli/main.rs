@@ -13,6 +13,7 @@ mod faults;
 mod fleet;
 mod hook;
 mod interrupt;
+mod land;
 mod liveness;
 mod reads;
 mod support;

@@ -301,6 +301,7 @@ fn populate(store: &Store) -> Vec<String> {
             pr_info: None,
             reactions: Vec::new(),
             exit: None,
+            landing: None,
             extra: serde_json::Map::new(),
         };
         store.create(&record).expect("write record");

@@ -123,6 +123,7 @@ fn finished(n: usize, name: &str) -> SessionRecord {
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: serde_json::Map::new(),
     }
 }

@@ -115,6 +115,7 @@ fn populate(root: &Path, count: usize) -> usize {
             pr_info: None,
             reactions: Vec::new(),
             exit: None,
+            landing: None,
             extra,
         };
         let mut bytes = serde_json::to_vec_pretty(&record).expect("encode record");

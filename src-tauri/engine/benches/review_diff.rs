@@ -203,6 +203,8 @@ fn project_config(id: &ProjectId, repo: &Path, root: &Path) -> Project {
         post_create: Vec::new(),
         agent_rules_file: None,
         mute_notifications: false,
+        land: grove_engine::config::LandMethod::Squash,
+        after_land: grove_engine::config::AfterLand::Keep,
         reactions: Default::default(),
         declared_in: root.join("config.toml"),
         local_file: None,
@@ -231,6 +233,7 @@ fn record(id: &SessionId, project: &ProjectId, worktree: &Path) -> SessionRecord
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: Default::default(),
     }
 }

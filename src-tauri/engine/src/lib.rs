@@ -6,10 +6,12 @@
 
 pub mod config;
 pub mod demo;
+pub mod disk;
 pub mod events;
 pub mod feed;
 pub mod home;
 pub mod ids;
+pub mod land;
 pub mod logging;
 pub mod manager;
 pub mod ops;

@@ -57,7 +57,51 @@ demo: boolean, };
 
 export type AttentionLevel = "done" | "merge" | "respond" | "review" | "pending" | "working";
 
+export type ChangeStatus = "added" | "modified" | "deleted" | "renamed" | "copied" | "type_changed";
+
 export type CiState = "passing" | "failing" | "pending" | "none";
+
+export type Comment = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * The file.
+ */
+path: string, 
+/**
+ * The first line (1-based) on `side`.
+ */
+line: number, 
+/**
+ * The last line (equal to `line` for one line).
+ */
+endLine: number, 
+/**
+ * Which side the lines are on.
+ */
+side: Side, 
+/**
+ * The lines as they were when the comment was made: its anchor.
+ */
+snippet: string, 
+/**
+ * What the user wrote.
+ */
+body: string, 
+/**
+ * When it was made (RFC 3339).
+ */
+createdAt: string, 
+/**
+ * When it was sent to the agent; `null` until then.
+ */
+sentAt: string | null, 
+/**
+ * The snippet no longer sits at those lines (moved or changed): computed on read.
+ */
+outdated: boolean, };
 
 export type Confidence = "high" | "medium" | "low";
 
@@ -110,6 +154,100 @@ label: string,
  * The keys that choose it, pressed in order ("1"; "y", "Enter"; "Esc").
  */
 keys: Array<string>, };
+
+export type DiffRow = { 
+/**
+ * What the row is.
+ */
+kind: RowKind, 
+/**
+ * Its line number on the old side.
+ */
+old: number | null, 
+/**
+ * Its line number on the new side.
+ */
+new: number | null, 
+/**
+ * The line without its `+`/`-`/` ` marker (the header for a hunk row), at most 2,000
+ * characters.
+ */
+text: string, 
+/**
+ * The line was longer and `text` is its start.
+ */
+clipped: boolean, };
+
+export type DiffScope = "branch" | "review" | "turn";
+
+export type DiffSummary = { 
+/**
+ * The session.
+ */
+session: string, 
+/**
+ * The scope shown.
+ */
+scope: DiffScope, 
+/**
+ * What the change is against, for a person: `main`, `your last review`, `the turn before`.
+ */
+baseLabel: string, 
+/**
+ * The commit the change starts from (empty when the scope is not available).
+ */
+baseCommit: string, 
+/**
+ * The commit it ends at: a snapshot of the worktree (or the `turn` snapshot).
+ */
+headCommit: string, 
+/**
+ * Commits on the session's branch that the base branch does not have.
+ */
+ahead: number, 
+/**
+ * Commits on the base branch that the session's branch does not have.
+ */
+behind: number, 
+/**
+ * Paths with uncommitted changes in the worktree, untracked files included.
+ */
+uncommitted: number, 
+/**
+ * Every changed path, sorted by path.
+ */
+files: Array<FileChange>, 
+/**
+ * Lines added over all text files.
+ */
+additions: number, 
+/**
+ * Lines deleted over all text files.
+ */
+deletions: number, 
+/**
+ * False when the scope's ref does not exist yet (no review done, no turn ended): `files` is
+ * then empty.
+ */
+scopeAvailable: boolean, };
+
+export type DiskUsage = { 
+/**
+ * Bytes allocated on disk.
+ */
+bytes: number, 
+/**
+ * Entries visited.
+ */
+entries: number, 
+/**
+ * False when a limit stopped the walk: `bytes` is then a lower bound.
+ */
+complete: boolean, 
+/**
+ * When it was measured.
+ */
+measuredAt: string, };
 
 export type DisplayStatus = "spawning" | "working" | "idle" | "needs_input" | "stuck" | "done" | "detecting" | "killed" | "crashed" | "stopped" | "cleanup" | "errored" | "terminated" | "merged" | "ci_failed" | "changes_requested" | "review_pending" | "approved" | "mergeable" | "pr_open";
 
@@ -207,6 +345,74 @@ file: string | null,
  */
 line: number | null, };
 
+export type FileChange = { 
+/**
+ * The path (the new one for a rename or copy).
+ */
+path: string, 
+/**
+ * Where a renamed or copied file came from.
+ */
+oldPath?: string, 
+/**
+ * How it changed.
+ */
+status: ChangeStatus, 
+/**
+ * Lines added; `null` for a binary file.
+ */
+additions: number | null, 
+/**
+ * Lines deleted; `null` for a binary file.
+ */
+deletions: number | null, 
+/**
+ * git sees it as binary.
+ */
+binary: boolean, 
+/**
+ * The mode before (`100644`), when it changed or the file was deleted.
+ */
+oldMode?: string, 
+/**
+ * The mode after, when it changed or the file was added.
+ */
+newMode?: string, 
+/**
+ * The user marked this version of the file viewed (SPEC K2).
+ */
+viewed: boolean, 
+/**
+ * Too large to show whole: its rows come only page by page, on request.
+ */
+huge: boolean, };
+
+export type FileDiff = { 
+/**
+ * The path.
+ */
+path: string, 
+/**
+ * Rows in the whole diff of the file.
+ */
+totalRows: number, 
+/**
+ * The first row of this page.
+ */
+offset: number, 
+/**
+ * The rows from `offset`, at most the page's limit.
+ */
+rows: Array<DiffRow>, 
+/**
+ * git sees it as binary: no rows.
+ */
+binary: boolean, 
+/**
+ * Too large to show whole.
+ */
+huge: boolean, };
+
 export type FleetRestoreReport = { 
 /**
  * The sessions that run again.
@@ -269,6 +475,126 @@ record: SessionRecord,
  * What happened to the worktree.
  */
 worktree: WorktreeOutcome, };
+
+export type LandBlocker = { 
+/**
+ * `base_dirty`, `uncommitted`, `conflicts`, `nothing_to_land`, `landed` or `no_base`.
+ */
+code: "base_dirty" | "uncommitted" | "conflicts" | "nothing_to_land" | "landed" | "no_base", 
+/**
+ * The sentence to show.
+ */
+message: string, };
+
+export type LandCheck = { 
+/**
+ * The method a land would use (the project's `land`).
+ */
+method: LandMethod, 
+/**
+ * The base branch.
+ */
+base: string, 
+/**
+ * Commits on the branch the base lacks.
+ */
+ahead: number, 
+/**
+ * Commits on the base the branch lacks.
+ */
+behind: number, 
+/**
+ * Uncommitted entries in the session's worktree, untracked files included.
+ */
+uncommitted: number, 
+/**
+ * The checkout of the base branch has uncommitted changes to tracked files.
+ */
+baseDirty: boolean, 
+/**
+ * The files the branch conflicts in with the base, sorted.
+ */
+conflicts: Array<string>, 
+/**
+ * No blocker: a local land would go ahead.
+ */
+canLand: boolean, 
+/**
+ * What stands in the way, each with a sentence.
+ */
+blockers: Array<LandBlocker>, 
+/**
+ * What a land through GitHub could do.
+ */
+pr: PrReadiness, 
+/**
+ * The worktree's size on disk when measured ([`crate::disk`]).
+ */
+diskBytes: number | null, };
+
+export type LandCleanup = "kept" | "stopped" | "cleaned" | "clean_skipped";
+
+export type LandMethod = "squash" | "merge" | "rebase";
+
+export type LandOutcome = { 
+/**
+ * The method used.
+ */
+method: LandMethod, 
+/**
+ * The base branch.
+ */
+base: string, 
+/**
+ * The new tip of the base branch (for a PR: the merge commit when GitHub names it, else
+ * the PR's address).
+ */
+commit: string, 
+/**
+ * What the after-land policy did.
+ */
+cleanup: LandCleanup, 
+/**
+ * Why a clean kept the worktree, if it did.
+ */
+cleanupNote: string | null, 
+/**
+ * The pull request's address, when it landed through one.
+ */
+prUrl: string | null, };
+
+export type LandedBy = "squash" | "merge" | "rebase" | "pr";
+
+export type Landing = { 
+/**
+ * When it landed.
+ */
+at: string, 
+/**
+ * How.
+ */
+method: LandedBy, 
+/**
+ * The base branch it landed in.
+ */
+base: string, 
+/**
+ * The new tip of the base branch, or the PR's address.
+ */
+commit: string, 
+/**
+ * The tip of the session's branch that landed: the branch counts as landed (its worktree
+ * and branch may be removed) only while it still points there.
+ */
+head?: string | null, 
+/**
+ * What the after-land policy did.
+ */
+cleanup: LandCleanup, 
+/**
+ * Why a clean kept the worktree, or what else the cleanup has to say.
+ */
+cleanupNote: string | null, };
 
 export type LastStop = { 
 /**
@@ -345,6 +671,28 @@ pid: number | null,
 dialog: Dialog | null, };
 
 export type Mergeability = "mergeable" | "conflicting" | "unknown";
+
+export type NewComment = { 
+/**
+ * The file.
+ */
+path: string, 
+/**
+ * The first line (1-based).
+ */
+line: number, 
+/**
+ * The last line.
+ */
+endLine: number, 
+/**
+ * Which side.
+ */
+side: Side, 
+/**
+ * The text.
+ */
+body: string, };
 
 export type Notification = { 
 /**
@@ -460,6 +808,28 @@ number: number | null,
  */
 url: string | null, };
 
+export type PrReadiness = { 
+/**
+ * A PR can be created (the project has a GitHub repository and none exists yet).
+ */
+canCreate: boolean, 
+/**
+ * The existing PR is open and mergeable.
+ */
+canMerge: boolean, 
+/**
+ * Why not, when either is false.
+ */
+why: string | null, 
+/**
+ * The PR's number, when one exists.
+ */
+number: number | null, 
+/**
+ * The PR's address, when one exists.
+ */
+url: string | null, };
+
 export type PrReason = "not_created" | "in_progress" | "ci_failing" | "review_pending" | "changes_requested" | "approved" | "merge_ready" | "merged" | "closed_unmerged" | "cleared_on_restore";
 
 export type PrState = "none" | "open" | "merged" | "closed";
@@ -491,6 +861,20 @@ attempt: number,
 detail: string, };
 
 export type ReactionOutcome = "sent_to_agent" | "notified" | "escalated" | "failed";
+
+export type ReclaimOutcome = { 
+/**
+ * The session.
+ */
+session: SessionId, 
+/**
+ * The worktree was removed now (false: it was already gone).
+ */
+removed: boolean, 
+/**
+ * Bytes on disk the worktree held, measured just before removing it.
+ */
+bytesFreed: number, };
 
 export type Resolved = { 
 /**
@@ -552,6 +936,18 @@ export type RestoreStep = { "kind": "restoring" } | { "kind": "restored" } | { "
 error: string, };
 
 export type ReviewDecision = "approved" | "changes_requested" | "review_required" | "none";
+
+export type ReviewState = { 
+/**
+ * Every comment, oldest first.
+ */
+comments: Array<Comment>, 
+/**
+ * Paths marked viewed whose file is still the version that was viewed.
+ */
+viewed: Array<string>, };
+
+export type RowKind = "hunk" | "context" | "add" | "del" | "no_newline";
 
 export type RuntimeHandle = { 
 /**
@@ -625,7 +1021,7 @@ lastTransitionAt: string,
  */
 terminatedAt: string | null, };
 
-export type SessionReason = "spawn_requested" | "agent_acknowledged" | "task_in_progress" | "pr_created" | "fixing_ci" | "resolving_review_comments" | "awaiting_user_input" | "awaiting_external_review" | "research_complete" | "merged_waiting_decision" | "manually_killed" | "stopped_for_restore" | "pr_merged" | "auto_cleanup" | "runtime_lost" | "agent_process_exited" | "probe_failure" | "error_in_process";
+export type SessionReason = "spawn_requested" | "agent_acknowledged" | "task_in_progress" | "pr_created" | "fixing_ci" | "resolving_review_comments" | "awaiting_user_input" | "awaiting_external_review" | "research_complete" | "merged_waiting_decision" | "manually_killed" | "stopped_for_restore" | "pr_merged" | "auto_cleanup" | "runtime_lost" | "agent_process_exited" | "probe_failure" | "error_in_process" | "landed";
 
 export type SessionRecord = { 
 /**
@@ -696,7 +1092,11 @@ reactions?: Array<ReactionEntry>,
  * How the agent ended when Grove did not end it (SPEC A2a): written by the probe that finds it
  * gone, shown as "exited unexpectedly" with the status and the pane's last lines.
  */
-exit?: AgentExit | null, };
+exit?: AgentExit | null, 
+/**
+ * How its work landed and what the after-land cleanup did (SPEC K4-K6); absent until then.
+ */
+landing?: Landing | null, };
 
 export type SessionRef = { 
 /**
@@ -726,6 +1126,8 @@ live: LiveFields,
 enrichment: Enrichment, };
 
 export type ShownState = "spawning" | "working" | "idle" | "needs_input" | "detecting" | "blocked" | "crashed" | "errored" | "ci_failing" | "changes_requested" | "conflicts" | "pending" | "merge_ready" | "stopped" | "done" | "merged" | "checking" | "probe_failed";
+
+export type Side = "new" | "old";
 
 export type Signal = "needs_you" | "ci_failing" | "changes_requested" | "merge_conflicts" | "merge_ready";
 

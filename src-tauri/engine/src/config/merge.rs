@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::layer::{Layer, LocalLayer};
 use super::model::{Config, DEFAULT_AGENT, DEFAULT_BRANCH, DEFAULT_RUNTIME, DESKTOP_NOTIFIER, Defaults, Project};
-use super::types::{ProjectFile, ReactionOverride};
+use super::types::{AfterLand, LandMethod, ProjectFile, ReactionOverride};
 use crate::ids::ProjectId;
 
 /// The config one file describes on its own, with each project's local file folded in.
@@ -19,8 +19,15 @@ pub(crate) fn resolve(layer: &Layer, locals: &BTreeMap<String, LocalLayer>) -> C
     let defaults = Defaults {
         agent: file.defaults.agent.clone().unwrap_or_else(|| DEFAULT_AGENT.to_owned()),
         runtime: file.defaults.runtime.unwrap_or(DEFAULT_RUNTIME),
-        default_branch: file.defaults.default_branch.clone().unwrap_or_else(|| DEFAULT_BRANCH.to_owned()),
+        default_branch: file
+            .defaults
+            .default_branch
+            .clone()
+            .or_else(|| file.defaults.base_branch.clone())
+            .unwrap_or_else(|| DEFAULT_BRANCH.to_owned()),
         notifiers: file.defaults.notifiers.clone().unwrap_or_else(|| vec![DESKTOP_NOTIFIER.to_owned()]),
+        land: file.defaults.land.unwrap_or(LandMethod::Squash),
+        after_land: file.defaults.after_land.unwrap_or(AfterLand::Keep),
     };
     let projects = file
         .projects
@@ -64,7 +71,9 @@ fn resolve_project(
         default_branch: entry
             .default_branch
             .clone()
+            .or_else(|| entry.base_branch.clone())
             .or_else(|| behaviour.default_branch.clone())
+            .or_else(|| behaviour.base_branch.clone())
             .unwrap_or_else(|| defaults.default_branch.clone()),
         session_prefix: entry.session_prefix.clone().unwrap_or_else(|| id.to_string()),
         agent: entry.agent.clone().or_else(|| behaviour.agent.clone()).unwrap_or_else(|| defaults.agent.clone()),
@@ -73,6 +82,8 @@ fn resolve_project(
         agent_rules_file: entry.agent_rules_file.clone().or_else(|| behaviour.agent_rules_file.clone()),
         reactions,
         mute_notifications: entry.mute_notifications.or(behaviour.mute_notifications).unwrap_or(false),
+        land: entry.land.or(behaviour.land).unwrap_or(defaults.land),
+        after_land: entry.after_land.or(behaviour.after_land).unwrap_or(defaults.after_land),
         declared_in: layer.path.clone(),
         local_file: local.map(|l| l.path.clone()),
         id,

@@ -38,8 +38,8 @@ pub use reactions::{
 };
 pub use schema::{local_schema, schema};
 pub use types::{
-    AgentConfig, ConfigFile, DefaultsFile, NotifierConfig, Priority, ProjectFile, ReactionAction, ReactionKey,
-    ReactionOverride, Runtime,
+    AfterLand, AgentConfig, ConfigFile, DefaultsFile, LandMethod, NotifierConfig, Priority, ProjectFile,
+    ReactionAction, ReactionKey, ReactionOverride, Runtime,
 };
 pub use validate::{MAX_REACTION_DURATION, MAX_REACTION_RETRIES, MAX_SESSION_PREFIX_LEN, MIN_REACTION_DURATION};
 pub use watch::{ConfigEvent, ConfigWatcher, RELOAD_DEBOUNCE};

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::reactions::Reaction;
-use super::types::{AgentConfig, NotifierConfig, Priority, ReactionKey, ReactionOverride, Runtime};
+use super::types::{
+    AfterLand, AgentConfig, LandMethod, NotifierConfig, Priority, ReactionKey, ReactionOverride, Runtime,
+};
 use crate::ids::ProjectId;
 
 /// Agents Grove has adapters for (SPEC I1-I4); usable without an `[agents]` entry.
@@ -30,6 +32,10 @@ pub struct Defaults {
     pub default_branch: String,
     /// Notifiers for priorities `[notification_routing]` does not list.
     pub notifiers: Vec<String>,
+    /// Land method for projects that do not name one (SPEC K4).
+    pub land: LandMethod,
+    /// After-land policy for projects that do not name one (SPEC K6).
+    pub after_land: AfterLand,
 }
 
 impl Default for Defaults {
@@ -39,6 +45,8 @@ impl Default for Defaults {
             runtime: DEFAULT_RUNTIME,
             default_branch: DEFAULT_BRANCH.to_owned(),
             notifiers: vec![DESKTOP_NOTIFIER.to_owned()],
+            land: LandMethod::Squash,
+            after_land: AfterLand::Keep,
         }
     }
 }
@@ -73,6 +81,10 @@ pub struct Project {
     pub reactions: BTreeMap<ReactionKey, ReactionOverride>,
     /// No notifications for this project's sessions (entry over `grove.toml`).
     pub mute_notifications: bool,
+    /// How its sessions land in `default_branch` (SPEC K4).
+    pub land: LandMethod,
+    /// What happens after one of its sessions landed (SPEC K6).
+    pub after_land: AfterLand,
     /// The config file that declared the project.
     pub declared_in: PathBuf,
     /// The project's `grove.toml`, when one was found and applied.
@@ -175,6 +187,8 @@ mod tests {
                 agent_rules_file: None,
                 reactions: BTreeMap::from([(ReactionKey::CiFailed, project_override)]),
                 mute_notifications: false,
+                land: LandMethod::Squash,
+                after_land: AfterLand::Keep,
                 declared_in: "/c.toml".into(),
                 local_file: None,
             },

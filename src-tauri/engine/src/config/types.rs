@@ -13,6 +13,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
 use super::duration::HumanDuration;
+pub use crate::land::LandMethod;
 
 /// Declares a string-valued enum with serde names, `ALL`, `as_str`, `Display` and a JSON schema
 /// that lists the names as a plain `enum` (so map keys of this type get a closed schema).
@@ -110,6 +111,19 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// What happens to a session after its work landed (SPEC K6).
+    AfterLand {
+        /// Nothing: the agent and its worktree stay (the default).
+        Keep = "keep",
+        /// Stop the agent; the worktree stays.
+        Stop = "stop",
+        /// Stop the agent, remove the worktree and delete the local branch, each only when
+        /// nothing unlanded would be lost.
+        Clean = "clean",
+    }
+);
+
 /// One config file (global or running): `[defaults]`, `[projects.<id>]`, `[agents.<name>]`,
 /// `[notifiers.<name>]`, `[notification_routing]`, `[reactions.<key>]`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -137,8 +151,14 @@ pub struct DefaultsFile {
     pub agent: Option<String>,
     /// Runtime for new sessions.
     pub runtime: Option<Runtime>,
-    /// Branch new worktrees start from.
+    /// Branch new worktrees start from and sessions land in.
     pub default_branch: Option<String>,
+    /// SPEC K1's name of `default_branch`; set one of the two, not both.
+    pub base_branch: Option<String>,
+    /// How sessions land (SPEC K4); `squash` unless set.
+    pub land: Option<LandMethod>,
+    /// What happens after a session landed (SPEC K6); `keep` unless set.
+    pub after_land: Option<AfterLand>,
     /// Notifiers for priorities that `[notification_routing]` does not list.
     pub notifiers: Option<Vec<String>>,
 }
@@ -156,8 +176,14 @@ pub struct ProjectFile {
     pub path: Option<PathBuf>,
     /// The hosted repository, `owner/name`.
     pub repo: Option<String>,
-    /// Branch new worktrees start from.
+    /// Branch new worktrees start from and sessions land in.
     pub default_branch: Option<String>,
+    /// SPEC K1's name of `default_branch`; set one of the two, not both.
+    pub base_branch: Option<String>,
+    /// How this project's sessions land (SPEC K4).
+    pub land: Option<LandMethod>,
+    /// What happens after one of this project's sessions landed (SPEC K6).
+    pub after_land: Option<AfterLand>,
     /// Prefix of session ids (`<prefix>-<n>`); defaults to the project id. Unique across projects.
     pub session_prefix: Option<String>,
     /// Agent for new sessions of this project.

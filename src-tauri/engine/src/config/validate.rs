@@ -56,6 +56,13 @@ pub(crate) fn check_file(file: &ConfigFile, spans: &SpanIndex, names: &Names) ->
     if let Some(branch) = &file.defaults.default_branch {
         check_branch(branch, &["defaults", "default_branch"], spans, &mut out);
     }
+    check_base_alias(
+        file.defaults.default_branch.as_deref(),
+        file.defaults.base_branch.as_deref(),
+        &["defaults"],
+        spans,
+        &mut out,
+    );
     for notifier in file.defaults.notifiers.iter().flatten() {
         check_notifier_ref(notifier, &["defaults", "notifiers"], names, spans, &mut out);
     }
@@ -143,10 +150,29 @@ fn check_behaviour(p: &ProjectFile, prefix: &[&str], names: &Names, spans: &Span
     if let Some(branch) = &p.default_branch {
         check_branch(branch, &key("default_branch"), spans, out);
     }
+    check_base_alias(p.default_branch.as_deref(), p.base_branch.as_deref(), prefix, spans, out);
     if p.post_create.iter().flatten().any(|c| c.trim().is_empty()) {
         out.push(spans.error(&key("post_create"), format!("`{}` has an empty command", key("post_create").join("."))));
     }
     check_reactions(&p.reactions, &key("reactions"), spans, out);
+}
+
+/// `base_branch` (SPEC K1's name) is `default_branch`: checked like it, and refused beside it, since
+/// two values for one setting would leave a reader guessing which one Grove uses.
+fn check_base_alias(
+    default_branch: Option<&str>,
+    base_branch: Option<&str>,
+    prefix: &[&str],
+    spans: &SpanIndex,
+    out: &mut Vec<ConfigError>,
+) {
+    let Some(base) = base_branch else { return };
+    let key = [prefix, &["base_branch"]].concat();
+    check_branch(base, &key, spans, out);
+    if default_branch.is_some() {
+        let msg = format!("`{}` and `default_branch` are the same setting; keep only one of them", key.join("."));
+        out.push(spans.error(&key, msg));
+    }
 }
 
 fn check_reactions(

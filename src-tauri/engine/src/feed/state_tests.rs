@@ -29,6 +29,7 @@ fn record(id: &str, state: SessionState) -> SessionRecord {
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: serde_json::Map::new(),
     }
 }

@@ -203,6 +203,7 @@ mod tests {
             pr_info: None,
             reactions: Vec::new(),
             exit: None,
+            landing: None,
             extra: serde_json::Map::new(),
         }
     }

@@ -121,6 +121,9 @@ pub enum Cause {
     /// A failure injected on purpose ([`super::Ops::failing_at`]), to test rollback.
     #[error("failure injected for testing")]
     Injected,
+    /// Landing (SPEC K4-K7) refused, saying why; nothing was changed.
+    #[error("{0}")]
+    Land(crate::land::LandRefusal),
     /// A blocking task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),
@@ -201,6 +204,10 @@ pub enum OpKind {
     Stop,
     /// Read or change a session's review: diff, viewed files, comments, review refs (SPEC K1-K3).
     Review,
+    /// Land the session's work in the base branch (SPEC K4-K6).
+    Land,
+    /// Remove a landed session's worktree (SPEC K7).
+    Reclaim,
 }
 
 impl fmt::Display for OpKind {
@@ -211,6 +218,8 @@ impl fmt::Display for OpKind {
             OpKind::Restore => "restore",
             OpKind::Stop => "stop",
             OpKind::Review => "review",
+            OpKind::Land => "land",
+            OpKind::Reclaim => "reclaim",
         })
     }
 }
@@ -242,6 +251,18 @@ pub enum OpStep {
     Diff,
     /// Reading or writing the review state file (SPEC K2, K3).
     ReviewState,
+    /// Checking whether and how the work can land (SPEC K4).
+    LandCheck,
+    /// Committing the worktree's uncommitted work before landing.
+    Commit,
+    /// Writing the base branch and its checkout.
+    Land,
+    /// Pushing the branch (SPEC K5).
+    Push,
+    /// Creating or merging the pull request (SPEC K5, F6).
+    PullRequest,
+    /// The after-land policy or a reclaim (SPEC K6, K7).
+    Cleanup,
 }
 
 impl fmt::Display for OpStep {
@@ -259,6 +280,12 @@ impl fmt::Display for OpStep {
             OpStep::Snapshot => "snapshot",
             OpStep::Diff => "diff",
             OpStep::ReviewState => "review state",
+            OpStep::LandCheck => "land check",
+            OpStep::Commit => "commit",
+            OpStep::Land => "land",
+            OpStep::Push => "push",
+            OpStep::PullRequest => "pull request",
+            OpStep::Cleanup => "cleanup",
         })
     }
 }

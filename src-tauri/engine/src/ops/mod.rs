@@ -57,9 +57,11 @@ pub use fleet::{
     STOP_CONCURRENCY, STOP_DEADLINE, SessionFailure, SessionRef, StopLimits,
 };
 pub use git::GIT_TIMEOUT;
+pub(crate) use git::uncommitted_entries;
 pub use group::{DROP_GRACE, wait_dropped_groups};
 pub use interrupt::{Interrupt, Interrupter};
 pub use keys::{Key, MAX_KEYS, UnknownKey};
+pub(crate) use kill::provably_ours;
 pub use kill::{KillOptions, KillOutcome};
 pub use launch::{
     AGENT_SESSION_ID_PLACEHOLDER, Adapter, HookWiring, LaunchError, LaunchMode, LaunchPlan, agent_program, plan_launch,
@@ -109,6 +111,10 @@ pub struct Ops {
     start_grace: std::time::Duration,
     /// Fired by the CLI's signal handlers (SPEC F7): spawn and restore stop and roll back.
     interrupt: Interrupt,
+    /// The GitHub CLI landing through a pull request runs (SPEC K5).
+    gh: crate::scm::Gh,
+    /// Worktree sizes the app measures in the background (SPEC K7), when it shares them.
+    disk: Option<crate::disk::DiskCache>,
 }
 
 impl std::fmt::Debug for Ops {
@@ -130,7 +136,37 @@ impl Ops {
             now: Utc::now,
             start_grace: START_GRACE,
             interrupt: Interrupt::never(),
+            gh: crate::scm::Gh::new(),
+            disk: None,
         }
+    }
+
+    /// The same operations running `gh` as given (a fake in tests) when landing through a PR.
+    pub fn with_gh(mut self, gh: crate::scm::Gh) -> Self {
+        self.gh = gh;
+        self
+    }
+
+    /// The same operations reading worktree sizes from `cache` (SPEC K7): `land_check` reports
+    /// them and `reclaim` forgets what it removed.
+    pub fn with_disk_cache(mut self, cache: crate::disk::DiskCache) -> Self {
+        self.disk = Some(cache);
+        self
+    }
+
+    /// The worktree sizes, when the app shares them.
+    pub(crate) fn disk_cache(&self) -> Option<&crate::disk::DiskCache> {
+        self.disk.as_ref()
+    }
+
+    /// The GitHub CLI landing uses.
+    pub(crate) fn gh(&self) -> &crate::scm::Gh {
+        &self.gh
+    }
+
+    /// The operations' clock.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        (self.now)()
     }
 
     /// The same operations with agents reporting their events through `program hook <agent>`
@@ -222,13 +258,13 @@ impl Ops {
     }
 
     /// Reads the record of `session` in whichever project holds it.
-    async fn find(&self, session: &SessionId) -> Result<SessionRecord, Cause> {
+    pub(crate) async fn find(&self, session: &SessionId) -> Result<SessionRecord, Cause> {
         let id = session.clone();
         self.blocking(move |store| store.find(&id)).await
     }
 
     /// Read-modify-write of one record under its lock (SPEC B2).
-    async fn update(
+    pub(crate) async fn update(
         &self,
         project: &ProjectId,
         session: &SessionId,

@@ -249,6 +249,7 @@ impl Ops {
             pr_info: None,
             reactions: Vec::new(),
             exit: None,
+            landing: None,
             extra: Default::default(),
         };
         let reservation = progress.reservation.take().ok_or_else(|| Cause::Invalid("id reservation lost".into()))?;

@@ -15,6 +15,7 @@ use super::mapping::apply_found;
 use super::query::{BATCH_SIZE, FoundPr, batch_query, parse_batch};
 use super::repo::{RepoSlug, ScmProject, project_repo};
 use crate::ids::{ProjectId, SessionId};
+use crate::session::PrState;
 use crate::session::{SessionRecord, is_terminal};
 use crate::store::{Store, StoreError};
 
@@ -32,6 +33,9 @@ pub struct PassReport {
     pub sessions: usize,
     /// Records written because their PR facts changed.
     pub updated: usize,
+    /// Sessions whose PR this pass found newly merged: the app lands them
+    /// (`Ops::land_merged_pr`), which applies the project's `after_land` (SPEC K6).
+    pub merged: Vec<SessionId>,
     /// What kept the pass from getting every answer: a rate limit (the pass stopped there),
     /// `gh` missing or logged out (likewise), or the first other failure.
     pub problem: Option<GhError>,
@@ -92,7 +96,11 @@ impl PrPoller {
             for chunk in branches.chunks(self.batch_size) {
                 report.gh_calls += 1;
                 match self.query(&slug, chunk).await {
-                    Ok(found) => report.updated += self.write(chunk, found).await,
+                    Ok(found) => {
+                        let (written, merged) = self.write(chunk, found).await;
+                        report.updated += written;
+                        report.merged.extend(merged);
+                    }
                     Err(error) => {
                         let stop = error.is_fatal() || matches!(error, GhError::RateLimited { .. });
                         tracing::debug!(repo = %slug, "PR query failed: {error}");
@@ -165,9 +173,13 @@ impl PrPoller {
     }
 
     /// Writes the found PRs into the records whose facts they change; returns how many were
-    /// written. The listed copy only decides whether to take the lock; what is written is decided
-    /// again on the record as it is under the lock.
-    async fn write(&self, chunk: &[(String, Vec<SessionRecord>)], found: Vec<Option<FoundPr>>) -> usize {
+    /// written and the sessions whose PR became merged. The listed copy only decides whether to
+    /// take the lock; what is written is decided again on the record as it is under the lock.
+    async fn write(
+        &self,
+        chunk: &[(String, Vec<SessionRecord>)],
+        found: Vec<Option<FoundPr>>,
+    ) -> (usize, Vec<SessionId>) {
         let now = Utc::now();
         let mut changes: Vec<(ProjectId, SessionId, FoundPr)> = Vec::new();
         for ((_, records), found) in chunk.iter().zip(found) {
@@ -179,22 +191,31 @@ impl PrPoller {
             }
         }
         if changes.is_empty() {
-            return 0;
+            return (0, Vec::new());
         }
         let store = self.store.clone();
         let written = tokio::task::spawn_blocking(move || {
-            let mut written = 0;
+            let (mut written, mut merged) = (0, Vec::new());
             for (project, id, found) in changes {
-                let mut changed = false;
-                match store.update(&project, &id, |record| changed = apply_found(record, &found, now)) {
-                    Ok(_) => written += usize::from(changed),
+                let (mut changed, mut was_merged) = (false, false);
+                let apply = |record: &mut SessionRecord| {
+                    was_merged = record.lifecycle.pr.state == PrState::Merged;
+                    changed = apply_found(record, &found, now);
+                };
+                match store.update(&project, &id, apply) {
+                    Ok(record) => {
+                        written += usize::from(changed);
+                        if changed && !was_merged && record.lifecycle.pr.state == PrState::Merged {
+                            merged.push(id);
+                        }
+                    }
                     // Removed since the listing: nothing to tell it any more.
                     Err(StoreError::NotFound { .. }) => {}
                     Err(e) => tracing::warn!(session = %id, "could not record PR state: {e}"),
                 }
             }
-            written
+            (written, merged)
         });
-        written.await.unwrap_or(0)
+        written.await.unwrap_or_default()
     }
 }

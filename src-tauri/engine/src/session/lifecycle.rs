@@ -72,6 +72,8 @@ wire_enum! {
         ProbeFailure = "probe_failure",
         /// The agent reported an error.
         ErrorInProcess = "error_in_process",
+        /// Its work landed in the base branch, locally or through a merged PR (SPEC K4-K6).
+        Landed = "landed",
     }
 }
 
@@ -296,6 +298,15 @@ impl Lifecycle {
         self.runtime.reason = runtime;
     }
 
+    /// Marks the session landed (SPEC K6): done, reason `landed`. The runtime part is left alone,
+    /// since a landed session's agent may still run (`after_land = "keep"`).
+    pub fn land(&mut self, at: DateTime<Utc>) {
+        self.session.state = SessionState::Done;
+        self.session.reason = SessionReason::Landed;
+        self.session.last_transition_at = at;
+        self.session.terminated_at.get_or_insert(at);
+    }
+
     /// The lifecycle of a session whose spawn was just requested: `not_started/spawn_requested`,
     /// no PR, runtime not started (the same starting point AO used, ao-domain §2.2). `now` is passed
     /// in so callers and tests control the clock.
@@ -328,7 +339,7 @@ mod tests {
             "spawn_requested agent_acknowledged task_in_progress pr_created fixing_ci \
              resolving_review_comments awaiting_user_input awaiting_external_review research_complete \
              merged_waiting_decision manually_killed stopped_for_restore pr_merged auto_cleanup \
-             runtime_lost agent_process_exited probe_failure error_in_process",
+             runtime_lost agent_process_exited probe_failure error_in_process landed",
         ),
         (
             "pr",

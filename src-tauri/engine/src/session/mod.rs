@@ -6,6 +6,7 @@
 mod activity;
 mod agent_exit;
 mod attention;
+mod landing;
 mod lifecycle;
 mod pr_info;
 mod reaction_log;
@@ -20,6 +21,7 @@ pub(crate) mod wire_enum;
 pub use activity::Activity;
 pub use agent_exit::{AgentExit, DEAD_PANE_FORMAT, EXIT_LAST_LINES_LIMIT, signal_name};
 pub use attention::{AttentionLevel, PrSignals, attention_level};
+pub use landing::{LandCleanup, LandedBy, Landing};
 pub use lifecycle::{
     Lifecycle, PrPart, PrReason, PrState, RuntimeHandle, RuntimePart, RuntimeReason, RuntimeState, SessionPart,
     SessionReason, SessionState,
@@ -30,3 +32,4 @@ pub use record::{RECORD_VERSION, RuntimeKind, SessionKind, SessionRecord};
 pub use resolve::{DashboardGroup, LiveSigns, PrimaryAction, Resolved, ShownState, crash_reason, resolve};
 pub use status::{DisplayStatus, display_status};
 pub use terminal::{is_restorable, is_terminal};
+pub(crate) use wire_enum::wire_enum;

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use super::agent_exit::AgentExit;
+use super::landing::Landing;
 use super::lifecycle::Lifecycle;
 use super::pr_info::PrInfo;
 use super::reaction_log::ReactionEntry;
@@ -101,6 +102,9 @@ pub struct SessionRecord {
     /// gone, shown as "exited unexpectedly" with the status and the pane's last lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit: Option<AgentExit>,
+    /// How its work landed and what the after-land cleanup did (SPEC K4-K6); absent until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub landing: Option<Landing>,
     /// Keys this version does not know, written back unchanged.
     #[serde(flatten)]
     #[ts(skip)]

@@ -16,7 +16,8 @@ use ts_rs::TS;
 use super::activity::Activity;
 use super::agent_exit::AgentExit;
 use super::attention::{AttentionLevel, PrSignals, attention_level};
-use super::lifecycle::RuntimeState;
+use super::landing::{LandCleanup, Landing};
+use super::lifecycle::{RuntimeState, SessionReason};
 use super::record::SessionRecord;
 use super::status::{DisplayStatus, display_status};
 use super::terminal::{is_restorable, is_terminal};
@@ -156,7 +157,9 @@ pub fn resolve(record: &SessionRecord, live: LiveSigns<'_>) -> Resolved {
     let status = display_status(lifecycle);
     let attention = attention_level(lifecycle, live.activity, PrSignals::of(record));
     let ended = is_terminal(lifecycle);
-    let restorable = is_restorable(lifecycle);
+    // A landed session whose worktree was removed has nothing left to resume in (SPEC K6, A3).
+    let cleaned = record.landing.as_ref().is_some_and(|l| l.cleanup == LandCleanup::Cleaned);
+    let restorable = is_restorable(lifecycle) && !cleaned;
     let (state, label, reason) = shown(record, status, attention, live);
     let group = match attention {
         AttentionLevel::Done if status == DisplayStatus::Stopped => DashboardGroup::Stopped,
@@ -203,6 +206,10 @@ fn shown(
         DisplayStatus::Stopped => {
             return fixed(S::Stopped, "stopped · restorable", "stopped; its worktree is kept and it can be restored");
         }
+        DisplayStatus::Done if lifecycle_landed(record) => {
+            let reason = record.landing.as_ref().map_or_else(|| "landed".to_owned(), Landing::summary);
+            return (S::Done, "landed".into(), reason);
+        }
         DisplayStatus::Done => return fixed(S::Done, "done", "its task is finished"),
         DisplayStatus::Killed => return fixed(S::Done, "killed", "killed"),
         DisplayStatus::Cleanup => return fixed(S::Done, "cleaned up", "ended by cleanup"),
@@ -241,6 +248,11 @@ fn shown(
         _ => {}
     }
     by_activity(record, live)
+}
+
+/// Whether the session's work landed (SPEC K4-K6).
+fn lifecycle_landed(record: &SessionRecord) -> bool {
+    record.lifecycle.session.reason == SessionReason::Landed
 }
 
 /// What the live activity shows: the glyph of a working, idle or unprobed session, and the wait,

@@ -27,6 +27,7 @@ fn record(lc: Lifecycle) -> SessionRecord {
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: Default::default(),
     }
 }
@@ -391,4 +392,34 @@ fn wire_shape_is_camel_case() {
             "reason": "exited unexpectedly", "action": "restore", "ended": true, "restorable": true
         })
     );
+}
+
+#[test]
+fn a_landed_session_is_done_and_says_what_the_cleanup_did() {
+    // SPEC K6: landed shows in the done group, labelled "landed", the cleanup as its reason.
+    use crate::session::{LandCleanup, LandedBy, Landing};
+    let mut rec = session(SessionState::Done, SessionReason::Landed);
+    let landing = |cleanup, note: Option<&str>| Landing {
+        at: chrono::DateTime::UNIX_EPOCH,
+        method: LandedBy::Squash,
+        base: "main".into(),
+        commit: "abc".into(),
+        head: None,
+        cleanup,
+        cleanup_note: note.map(str::to_owned),
+        extra: Default::default(),
+    };
+    rec.landing = Some(landing(LandCleanup::Cleaned, None));
+    let r = resolve(&rec, UNPROBED);
+    assert_eq!((r.group, r.state, r.label.as_str()), (DashboardGroup::Done, ShownState::Done, "landed"), "{r:#?}");
+    assert_eq!(r.reason, "landed · worktree removed");
+    assert!(!r.restorable, "a cleaned-up landed session has no worktree to restore in");
+    assert_eq!(r.action, PrimaryAction::Open);
+    rec.landing = Some(landing(LandCleanup::CleanSkipped, Some("2 uncommitted files")));
+    let r = resolve(&rec, UNPROBED);
+    assert_eq!((r.group, r.label.as_str()), (DashboardGroup::Done, "landed"));
+    assert_eq!(r.reason, "landed · worktree kept: 2 uncommitted files");
+    assert!(r.restorable, "its worktree is still there");
+    rec.landing = None;
+    assert_eq!(resolve(&rec, UNPROBED).label, "landed", "a record without landing still reads landed");
 }

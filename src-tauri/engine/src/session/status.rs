@@ -171,6 +171,7 @@ mod tests {
             (R::AgentProcessExited, D::Crashed),
             (R::ProbeFailure, D::Errored),
             (R::ErrorInProcess, D::Errored),
+            (R::Landed, D::Terminated),
         ];
         assert_eq!(table.len(), R::ALL.len(), "the table must list every session reason once");
         for (reason, expected) in table {

@@ -5,6 +5,7 @@ mod demo;
 mod faults;
 mod feed;
 mod fuzz;
+mod land;
 mod manager;
 mod ops;
 mod probe;

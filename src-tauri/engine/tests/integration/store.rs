@@ -59,6 +59,7 @@ fn record(project_id: &str, id: &str) -> SessionRecord {
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: serde_json::Map::new(),
     }
 }

@@ -116,3 +116,50 @@ fn all_errors_of_both_files_are_reported_together() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn land_keys_default_validate_with_their_place_and_base_branch_is_default_branch() {
+    // SPEC K4, K6: `land` and `after_land` per project and in [defaults]; K1's `base_branch`.
+    use grove_engine::config::{AfterLand, LandMethod};
+    let files = Files::new();
+    write(
+        &files.global,
+        "[defaults]\nland = \"rebase\"\n\
+         [projects.api]\npath = \"a\"\nafter_land = \"clean\"\nbase_branch = \"trunk\"\n\
+         [projects.web]\npath = \"w\"\nland = \"merge\"\n",
+    );
+    let loaded = config::load_strict(&files.global_only()).expect("valid land keys load");
+    let api = &loaded.config.projects[&super::id("api")];
+    assert_eq!(
+        (api.land, api.after_land, api.default_branch.as_str()),
+        (LandMethod::Rebase, AfterLand::Clean, "trunk")
+    );
+    let web = &loaded.config.projects[&super::id("web")];
+    assert_eq!((web.land, web.after_land, web.default_branch.as_str()), (LandMethod::Merge, AfterLand::Keep, "main"));
+
+    let cases: &[(&str, &str, u32, &str, &str)] = &[
+        ("bad method", "[projects.api]\npath = \"r\"\nland = \"squosh\"\n", 3, "projects.api.land", "squosh"),
+        ("bad policy", "[defaults]\nafter_land = \"wipe\"\n", 2, "defaults.after_land", "wipe"),
+        (
+            "both names",
+            "[projects.api]\npath = \"r\"\ndefault_branch = \"main\"\nbase_branch = \"dev\"\n",
+            4,
+            "projects.api.base_branch",
+            "same setting",
+        ),
+    ];
+    for &(what, text, line, key, fragment) in cases {
+        let files = Files::new();
+        write(&files.global, text);
+        let errors = config::check(&files.global_only());
+        assert_eq!(errors.len(), 1, "{what}: expected one error, got {errors:#?}");
+        let e = &errors[0];
+        assert_eq!((e.line, e.key.as_str()), (line, key), "{what}: wrong place in {e}");
+        assert!(e.to_string().contains(fragment), "{what}: {e} should contain {fragment:?}");
+    }
+    let schema = config::schema();
+    let project = serde_json::to_string(&schema).unwrap();
+    for key in ["\"land\"", "\"after_land\"", "\"base_branch\"", "\"squash\"", "\"clean\""] {
+        assert!(project.contains(key), "the schema lacks {key}");
+    }
+}

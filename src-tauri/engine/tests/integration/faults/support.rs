@@ -73,6 +73,7 @@ pub fn live_record(project_id: &str, id: &str, worktree: &Path, kind: RuntimeKin
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: serde_json::Map::new(),
     }
 }

@@ -104,6 +104,7 @@ pub fn finished(project_id: &str, id: &str) -> SessionRecord {
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: serde_json::Map::new(),
     }
 }

@@ -284,6 +284,9 @@ fn project_file(agents: Vec<String>) -> impl Strategy<Value = ProjectFile> {
                 agent_rules_file,
                 reactions,
                 mute_notifications: mute,
+                base_branch: None,
+                land: None,
+                after_land: None,
             }
         },
     )
@@ -308,6 +311,7 @@ fn config_file() -> impl Strategy<Value = ConfigFile> {
                 runtime,
                 default_branch,
                 notifiers,
+                ..DefaultsFile::default()
             });
         let routing = btree_map(select(Priority::ALL), vec(select(notifier_names), 0..3), 0..3);
         let projects = btree_map(name(), project_file(agent_names), 0..4).prop_map(|mut projects| {
@@ -344,6 +348,8 @@ fn expected_config(file: &ConfigFile, declared_in: &Path) -> Config {
         runtime: d.runtime.unwrap_or(DEFAULT_RUNTIME),
         default_branch: d.default_branch.clone().unwrap_or_else(|| DEFAULT_BRANCH.to_owned()),
         notifiers: d.notifiers.clone().unwrap_or_else(|| vec![DESKTOP_NOTIFIER.to_owned()]),
+        land: config::LandMethod::Squash,
+        after_land: config::AfterLand::Keep,
     };
     let projects = file
         .projects
@@ -362,6 +368,8 @@ fn expected_config(file: &ConfigFile, declared_in: &Path) -> Config {
                 agent_rules_file: p.agent_rules_file.clone(),
                 reactions: p.reactions.clone(),
                 mute_notifications: p.mute_notifications.unwrap_or(false),
+                land: config::LandMethod::Squash,
+                after_land: config::AfterLand::Keep,
                 declared_in: declared_in.to_owned(),
                 local_file: None,
                 id: id.clone(),

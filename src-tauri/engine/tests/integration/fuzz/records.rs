@@ -110,6 +110,7 @@ fn plain_record(project_id: ProjectId, id: SessionId) -> SessionRecord {
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: serde_json::Map::new(),
     }
 }
@@ -374,6 +375,7 @@ fn record() -> impl Strategy<Value = SessionRecord> {
             pr_info,
             reactions,
             exit: None,
+            landing: None,
             extra,
         },
     )

@@ -46,6 +46,7 @@ fn session(agent: &str, worktree: &Path) -> SessionRecord {
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: serde_json::Map::new(),
     }
 }

@@ -275,6 +275,7 @@ pub fn working(project_id: &str, id: &str) -> SessionRecord {
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: serde_json::Map::new(),
     }
 }

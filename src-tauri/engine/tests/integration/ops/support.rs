@@ -70,6 +70,8 @@ impl Fixture {
                 post_create: post_create.iter().map(|c| (*c).to_owned()).collect(),
                 agent_rules_file: None,
                 mute_notifications: false,
+                land: grove_engine::config::LandMethod::Squash,
+                after_land: grove_engine::config::AfterLand::Keep,
                 reactions: BTreeMap::new(),
                 declared_in: root.join("config.toml"),
                 local_file: None,

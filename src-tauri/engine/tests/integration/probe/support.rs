@@ -41,6 +41,7 @@ pub fn record(id: &str, agent: &str, worktree: &Path, created_at: DateTime<Utc>)
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: Default::default(),
     }
 }

@@ -82,6 +82,8 @@ pub fn project_entry(id: &str) -> grove_engine::config::Project {
         post_create: Vec::new(),
         agent_rules_file: None,
         mute_notifications: false,
+        land: grove_engine::config::LandMethod::Squash,
+        after_land: grove_engine::config::AfterLand::Keep,
         reactions: Default::default(),
         declared_in: "/config.toml".into(),
         local_file: None,

@@ -40,6 +40,7 @@ fn view(state: SessionState, activity: Option<Activity>) -> SessionView {
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: serde_json::Map::new(),
     };
     let live = LiveFields { activity, ..LiveFields::default() };

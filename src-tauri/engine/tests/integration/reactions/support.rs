@@ -77,6 +77,8 @@ impl DemoFixture {
                 post_create: Vec::new(),
                 agent_rules_file: None,
                 mute_notifications: false,
+                land: grove_engine::config::LandMethod::Squash,
+                after_land: grove_engine::config::AfterLand::Keep,
                 reactions: BTreeMap::new(),
                 declared_in: root.join("config.toml"),
                 local_file: None,

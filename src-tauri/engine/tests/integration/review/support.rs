@@ -87,6 +87,7 @@ pub fn record(id: &SessionId, project: &ProjectId, worktree: &Path) -> SessionRe
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: Default::default(),
     }
 }

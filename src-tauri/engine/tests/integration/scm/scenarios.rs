@@ -171,9 +171,11 @@ async fn a_merged_pr_ends_the_session_and_it_is_not_asked_about_again() {
     bench.add_session("app-1", "session/app-1");
     bench.scenario("merged");
     let mut poller = bench.poller();
-    poller.pass(&bench.projects()).await;
+    let first = poller.pass(&bench.projects()).await;
     assert!(is_terminal(&bench.record("app-1").lifecycle), "a merged PR makes the session terminal (SPEC A3)");
+    assert_eq!(first.merged, [super::support::session("app-1")], "the pass names the newly merged session (SPEC K6)");
     let report = poller.pass(&bench.projects()).await;
+    assert!(report.merged.is_empty(), "a merge is reported once");
     assert_eq!((report.gh_calls, report.sessions, bench.calls()), (0, 0, 1), "terminal sessions are not queried");
 }
 

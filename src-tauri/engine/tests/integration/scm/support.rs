@@ -157,6 +157,7 @@ pub fn live_record(project: &ProjectId, id: &str, branch: &str) -> SessionRecord
         pr_info: None,
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: serde_json::Map::new(),
     }
 }

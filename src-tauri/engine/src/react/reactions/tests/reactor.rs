@@ -72,6 +72,7 @@ fn record(id: &str) -> SessionRecord {
         }),
         reactions: Vec::new(),
         exit: None,
+        landing: None,
         extra: serde_json::Map::new(),
     }
 }
@@ -280,6 +281,8 @@ fn config_with(key: ReactionKey, over: ReactionOverride) -> Config {
             post_create: Vec::new(),
             agent_rules_file: None,
             mute_notifications: false,
+            land: crate::config::LandMethod::Squash,
+            after_land: crate::config::AfterLand::Keep,
             reactions: BTreeMap::from([(key, over)]),
             declared_in: "/r/config.toml".into(),
             local_file: None,
