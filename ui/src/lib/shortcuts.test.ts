@@ -15,7 +15,7 @@ async function harness() {
   const feed = await fakeFeed();
   feed.send(snapshot(1, [needsYou("r1"), working("w1"), working("w2"), needsYou("x1", "web")]));
   const nav = new ListNavigation(feed.live, new SpawnTracker(), () => {});
-  const panels: Panels = { sidebarOpen: true, spawnOpen: false, problemsOpen: false };
+  const panels: Panels = { sidebarOpen: true, spawnOpen: false, problemsOpen: false, reviewOpen: false };
   const fleet = { open: false };
   const clock = fakeTimers();
   const prefs = new TerminalPrefs(null);
