@@ -62,7 +62,7 @@ export const unsent = (comments: readonly Comment[]): Comment[] => comments.filt
 /** The batch bar's count: "3 comments"; empty when nothing waits to be sent. */
 export function batchText(comments: readonly Comment[]): string {
   const n = unsent(comments).length;
-  return n === 0 ? "" : `${n} ${plural(n, "comment")}`;
+  return n === 0 ? "" : plural(n, "comment");
 }
 
 /** A file's comments placed after the rows of their last line; those whose line is not among the rows go on top (`after: -1`). */

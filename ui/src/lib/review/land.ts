@@ -42,7 +42,7 @@ export function landActions(check: LandCheck | null): LandActions {
 
 /** The confirm asked before landing with uncommitted work. */
 export function commitQuestion(n: number): string {
-  return `Commit ${n} uncommitted ${plural(n, "file")} and land?`;
+  return `Commit ${plural(n, "uncommitted file")} and land?`;
 }
 
 const UNITS = ["B", "KB", "MB", "GB", "TB"];
