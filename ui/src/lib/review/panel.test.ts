@@ -80,7 +80,7 @@ describe("FileTree", () => {
         selected: "src/a.ts",
         collapsed: new Set<string>(),
         scope: "review",
-        scopeAvailable: false,
+        unavailable: new Set(["review", "turn"] as const),
         filter: "",
         busy: false,
         onSelect: noop,
@@ -95,6 +95,7 @@ describe("FileTree", () => {
     expect(body).toContain("−2");
     expect(body).toMatch(/aria-checked="true"[^>]*aria-label="Viewed src\/a.ts"/);
     expect(body).toContain("No review marked yet");
+    expect(body).toMatch(/disabled[^>]*data-testid="review-scope-turn"|data-testid="review-scope-turn"[^>]*disabled/);
     expect(body).toContain(">bin<");
   });
 });

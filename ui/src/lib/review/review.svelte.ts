@@ -27,6 +27,8 @@ export class Review {
   outcome = $state<LandOutcome | null>(null);
   /** Directories folded in the tree. */
   readonly collapsed = new SvelteSet<string>();
+  /** Scopes whose ref does not exist yet (learned from their summaries): their switch is disabled. */
+  readonly unavailable = new SvelteSet<DiffScope>();
   /** Huge files the user asked to see anyway. */
   readonly shownHuge = new SvelteSet<string>();
 
@@ -52,6 +54,8 @@ export class Review {
 
   /** Loads everything the panel shows; also the refresh after each action and on feed changes. */
   async refresh(): Promise<void> {
+    // A turn may have ended since: every scope is worth another try.
+    this.unavailable.clear();
     await Promise.all([this.#loadSummary(), this.#loadState(), this.#loadCheck()]);
   }
 
@@ -86,6 +90,7 @@ export class Review {
   async markReviewed(): Promise<void> {
     const ok = await this.#run("reviewed", "Mark reviewed", () => this.#calls.markReviewed(this.#session()));
     if (ok !== null) {
+      this.unavailable.delete("review");
       this.note = "Marked reviewed ✓ · “Since my review” starts here";
       await this.#loadSummary();
     }
@@ -149,6 +154,8 @@ export class Review {
       const summary = await this.#calls.summary(this.#session(), scope);
       if (gen !== this.#summaryGen) return;
       this.summary = summary;
+      if (summary.scopeAvailable) this.unavailable.delete(scope);
+      else this.unavailable.add(scope);
       if (this.selected === null || !summary.files.some((f) => f.path === this.selected)) {
         this.selected = summary.files[0]?.path ?? null;
       }
