@@ -116,7 +116,7 @@ export class Review {
     const outcome = await this.#run("send", "Send comments", () => this.#calls.sendComments(this.#session()));
     if (outcome === null) return;
     this.note = `${n === 1 ? "1 comment" : `${n} comments`} sent to the agent ✓${outcome.restored ? " · session restored first" : ""}`;
-    await this.#loadState();
+    await Promise.all([this.#loadState(), this.#loadCheck()]);
   }
 
   /** Deletes every unsent comment (after the panel's confirm). */
@@ -145,6 +145,7 @@ export class Review {
       this.#calls.askResolveConflicts(this.#session()),
     );
     if (ok !== null) this.note = "Asked the agent to resolve the conflicts ✓";
+    await this.#loadCheck();
   }
 
   async #loadSummary(): Promise<void> {
