@@ -80,6 +80,8 @@ export function placeComments(
   comments: readonly Comment[],
   rows: Iterable<[number, DiffRow]>,
   blockHeight: (c: Comment) => number,
+  /** The drawn line of a row: the row's index in the unified view, its split line in the split view. */
+  place: (index: number, row: DiffRow) => number = (index) => index,
 ): Placed {
   const wanted = new Map<string, Comment[]>();
   for (const c of comments) {
@@ -96,7 +98,8 @@ export function placeComments(
         const found = wanted.get(k);
         if (found === undefined) continue;
         wanted.delete(k);
-        byRow.set(index, [...(byRow.get(index) ?? []), ...found]);
+        const at = place(index, row);
+        byRow.set(at, [...(byRow.get(at) ?? []), ...found]);
       }
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { row } from "./fixtures";
-import { splitLine } from "./split";
+import { splitLine, splitPlace } from "./split";
 
 const rows = [
   row("hunk", null, null, "@@ -1,4 +1,3 @@"),
@@ -24,6 +24,10 @@ const show = (i: number) => {
 describe("splitLine", () => {
   it("pairs a block's deletions with its additions and pads the rest, keeping row indexes", () => {
     expect(rows.map((_, i) => show(i))).toEqual(["full:hunk", "a|a", "b|B", "c|C", "d|_", "_|_", "_|_", "e|e", "_|f"]);
+  });
+
+  it("draws an addition on the line of the deletion it pairs with", () => {
+    expect(rows.map((_, i) => splitPlace(i, get, new Map()))).toEqual([0, 1, 2, 3, 4, 2, 3, 7, 8]);
   });
 
   it("waits for rows that are not loaded", () => {

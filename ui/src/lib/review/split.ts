@@ -62,3 +62,12 @@ export function splitLine(i: number, get: (i: number) => DiffRow | undefined, me
     rightIndex,
   };
 }
+
+/** The split view's line that shows row `i`: an addition moves up beside the deletion it pairs with. */
+export function splitPlace(i: number, get: (i: number) => DiffRow | undefined, memo: RunMemo): number {
+  if (get(i)?.kind !== "add") return i;
+  const s = runStart(i, get, memo);
+  let m = 0;
+  while (get(s + m)?.kind === "del") m += 1;
+  return s + (i - s - m);
+}
