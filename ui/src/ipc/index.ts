@@ -51,7 +51,9 @@ function isIpcError(value: unknown): value is IpcError {
   );
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Invokes a Grove command; a failure arrives as GroveError. Exported for feature IPC modules
+ * (review/api.ts) that keep their commands beside their wire types. */
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (e) {

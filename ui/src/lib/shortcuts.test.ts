@@ -15,7 +15,7 @@ async function harness() {
   const feed = await fakeFeed();
   feed.send(snapshot(1, [needsYou("r1"), working("w1"), working("w2"), needsYou("x1", "web")]));
   const nav = new ListNavigation(feed.live, new SpawnTracker(), () => {});
-  const panels: Panels = { sidebarOpen: true, spawnOpen: false, problemsOpen: false };
+  const panels: Panels = { sidebarOpen: true, spawnOpen: false, problemsOpen: false, reviewOpen: false };
   const fleet = { open: false };
   const clock = fakeTimers();
   const prefs = new TerminalPrefs(null);
@@ -27,6 +27,7 @@ async function harness() {
   };
   const stopped: string[] = [];
   const answered: number[] = [];
+  const reviewKeys: string[] = [];
   const shortcuts = new Shortcuts(
     {
       live: feed.live,
@@ -36,11 +37,15 @@ async function harness() {
       fleetOpen: () => fleet.open,
       stop: (e) => void stopped.push(e.key),
       answer: (n) => void answered.push(n),
+      reviewKey: (e) => {
+        reviewKeys.push(e.key);
+        return e.key === "j" || e.key === "Escape";
+      },
     },
     clock.timers,
     false,
   );
-  return { ...feed, nav, panels, fleet, clock, shortcuts, prefs, focus, stopped, answered };
+  return { ...feed, nav, panels, fleet, clock, shortcuts, prefs, focus, stopped, answered, reviewKeys };
 }
 
 /** A keydown as the window sees it, on the page rather than in a field (unless `target` says). */
@@ -92,6 +97,26 @@ describe("Shortcuts", () => {
     expect(layers()).toEqual([false, false, false, null, "respond"]);
     shortcuts.onKey(key("Escape"));
     expect(layers()).toEqual([false, false, false, null, null]);
+  });
+
+  it("d opens the selected session's review, which then takes its keys first (UI §1.12)", async () => {
+    const { nav, panels, shortcuts, reviewKeys } = await harness();
+    shortcuts.onKey(key("d"));
+    expect(panels.reviewOpen).toBe(false);
+    shortcuts.onKey(key("j"));
+    shortcuts.onKey(key("d"));
+    expect([nav.detailOpen, panels.reviewOpen]).toEqual([true, true]);
+    // j is the review's (next file): the selected session stays.
+    shortcuts.onKey(key("j"));
+    expect(reviewKeys).toEqual(["j"]);
+    expect(nav.selected).toBe("api/r1");
+    // Keys the review leaves do not move the session under it either.
+    shortcuts.onKey(key(" "));
+    expect(nav.selected).toBe("api/r1");
+    // Esc closes the review first, the detail stays.
+    panels.reviewOpen = true;
+    shortcuts.onKey(key("Escape"));
+    expect(reviewKeys.at(-1)).toBe("Escape");
   });
 
   it("opens the first row when nothing is selected", async () => {

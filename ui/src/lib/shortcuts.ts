@@ -19,6 +19,8 @@ export interface Panels {
   sidebarOpen: boolean;
   spawnOpen: boolean;
   problemsOpen: boolean;
+  /** The review panel of the detail's session (UI §1.12), which takes the content area. */
+  reviewOpen: boolean;
 }
 
 /** The detail's terminal, as the keyboard reaches it. */
@@ -41,7 +43,12 @@ export interface ShortcutTargets {
   stop: (entry: SessionEntry) => void;
   /** Chooses the option numbered `option` of the dialog the open detail shows (SPEC F2a). */
   answer: (option: number) => void;
+  /** The open review's own keys (review/keys.ts); true when it took the key. */
+  reviewKey?: (e: KeyboardEvent) => boolean;
 }
+
+/** While the review is open these dashboard commands still apply; the rest would move the session under it. */
+const WHILE_REVIEWING: ReadonlySet<Command["kind"]> = new Set(["sidebar", "spawn", "scope"]);
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -74,6 +81,11 @@ export class Shortcuts {
     // sidebar's, and Esc must not close the panel. xterm stops most keys itself; this also covers
     // those it lets through (Ctrl+1, Shift+letters).
     if (inTerminal(e.target) && routeKey(e, { mac: this.#mac, hasSelection: false }) !== "app") return;
+    // The review takes its keys first (j/k move between files there, `m` lands).
+    if (this.#to.panels.reviewOpen && this.#to.reviewKey?.(e)) {
+      e.preventDefault();
+      return;
+    }
     const typing = isTyping(e.target);
     const command = commandFor(
       { key: e.key, code: e.code, mod: e.metaKey || e.ctrlKey, shift: e.shiftKey, alt: e.altKey, typing },
@@ -91,6 +103,7 @@ export class Shortcuts {
     const sheet = (panels.spawnOpen || panels.problemsOpen) && !fleetOpen();
     const modal = sheet || fleetOpen() || document.querySelector('[aria-modal="true"]') !== null;
     if (modal && command.kind !== "sidebar" && !(sheet && command.kind === "escape")) return;
+    if (panels.reviewOpen && !WHILE_REVIEWING.has(command.kind) && command.kind !== "escape") return;
     e.preventDefault();
     this.run(command);
   };
@@ -108,6 +121,7 @@ export class Shortcuts {
       case "escape":
         if (panels.problemsOpen) panels.problemsOpen = false;
         else if (panels.spawnOpen) panels.spawnOpen = false;
+        else if (panels.reviewOpen) panels.reviewOpen = false;
         else if (nav.detailOpen) nav.detailOpen = false;
         else if (nav.selected !== null) nav.selected = null;
         else nav.view = null;
@@ -161,6 +175,12 @@ export class Shortcuts {
         if (entry !== undefined && !entry.resolved.ended) this.#to.stop(entry);
         return;
       }
+      case "review":
+        // From the list or the detail: the review of the selected session.
+        if (nav.selected === null || !live.store.sessions.has(nav.selected)) return;
+        nav.detailOpen = true;
+        panels.reviewOpen = true;
+        return;
       case "answer":
         // Only in the open detail, where the options are in view; a digit on the list alone is nothing.
         if (nav.detailOpen && nav.shownKey !== null) this.#to.answer(command.option);

@@ -120,5 +120,6 @@ function actions(over: { action: Resolved["action"]; terminal: boolean }) {
     onOpenPr: noop,
     onKill: noop,
     onDiscard: noop,
+    onReview: noop,
   };
 }

@@ -21,6 +21,7 @@ describe("commandFor", () => {
     expect(commandFor(press(" "))).toEqual({ kind: "next-needing" });
     expect(commandFor(press("Escape"))).toEqual({ kind: "escape" });
     expect(commandFor(press("t"))).toEqual({ kind: "terminal" });
+    expect(commandFor(press("d"))).toEqual({ kind: "review" });
   });
 
   it("maps the Mod chords", () => {

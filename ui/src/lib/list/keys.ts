@@ -20,7 +20,9 @@ export type Command =
   /** Shift+S: stop the selected session for a later restore (SPEC F5a). */
   | { kind: "stop" }
   /** 1-9 in the detail: choose that option of the agent's dialog (SPEC F2a). */
-  | { kind: "answer"; option: number };
+  | { kind: "answer"; option: number }
+  /** `d`: open the selected session's review (UI §1.12). */
+  | { kind: "review" };
 
 export interface KeyPress {
   key: string;
@@ -84,6 +86,8 @@ export function commandFor(press: KeyPress, afterG = false): Command | null {
       return { kind: "await-group" };
     case "t":
       return { kind: "terminal" };
+    case "d":
+      return { kind: "review" };
     case " ":
       return { kind: "next-needing" };
     default:

@@ -3,7 +3,7 @@
 
 import type { Resolved } from "../../ipc/bindings";
 
-export type RowAction = "stop" | "restore";
+export type RowAction = "review" | "stop" | "restore";
 
 export interface RowMenuItem {
   action: RowAction;
@@ -12,9 +12,12 @@ export interface RowMenuItem {
   hint: string | null;
 }
 
-/** Stop for a live session (F5a, restorable); Restore for one the engine says can come back. */
+/**
+ * Review for every session (its branch outlives the agent, UI §1.12); Stop for a live session
+ * (F5a, restorable); Restore for one the engine says can come back.
+ */
 export function rowMenuItems(resolved: Pick<Resolved, "ended" | "restorable">): RowMenuItem[] {
-  const items: RowMenuItem[] = [];
+  const items: RowMenuItem[] = [{ action: "review", label: "Review changes", hint: "D" }];
   if (resolved.restorable) items.push({ action: "restore", label: "Restore", hint: null });
   if (!resolved.ended) items.push({ action: "stop", label: "Stop", hint: "Shift+S" });
   return items;
