@@ -9,7 +9,7 @@ use tauri::{Manager, RunEvent, Runtime, WindowEvent};
 
 use crate::attention::FocusState;
 use crate::backend::{Backend, BackendCell};
-use crate::commands::{self, AppContext, attention, feed, fleet, sessions, terminal};
+use crate::commands::{self, AppContext, attention, feed, fleet, review, sessions, terminal};
 use crate::lifecycle::Lifecycle;
 
 /// The builder with Grove's state and commands, and no plugins: what app-shell tests exercise.
@@ -77,6 +77,19 @@ pub fn builder_with<R: Runtime>(
             sessions::stop_session,
             sessions::open_worktree,
             sessions::open_pr,
+            review::review_summary,
+            review::review_file,
+            review::review_state,
+            review::review_set_viewed,
+            review::review_add_comment,
+            review::review_delete_comment,
+            review::review_send_comments,
+            review::review_mark_reviewed,
+            review::land_check,
+            review::land_session,
+            review::ask_resolve_conflicts,
+            review::reclaim_session,
+            review::disk_usage,
             fleet::quit_app,
             fleet::cancel_quit,
             fleet::last_stop,

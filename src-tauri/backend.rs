@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use grove_engine::config::{self, Config, ConfigEvent, ConfigSources, ConfigWatcher, Loaded};
+use grove_engine::disk::{DiskCache, DiskRefresher, RefreshOptions};
 use grove_engine::feed::{Feed, FeedConfig, FeedEvent, FeedOptions, Subscription};
 use grove_engine::home::GroveHome;
 use grove_engine::ids::SessionId;
@@ -25,9 +26,15 @@ use tokio::sync::{Notify, watch};
 
 /// Runs the PR loop over the configured projects, showing its trouble (rate limit, `gh`
 /// missing) as a feed warning.
-fn start_pr_loop(store: Store, config: Arc<Mutex<Arc<Loaded>>>, feed_config: Arc<watch::Sender<FeedConfig>>) -> PrLoop {
+fn start_pr_loop(
+    store: Store,
+    config: Arc<Mutex<Arc<Loaded>>>,
+    feed_config: Arc<watch::Sender<FeedConfig>>,
+    make_ops: MakeOps,
+) -> PrLoop {
     let projects = move || ScmProject::from_config(&config.lock().unwrap_or_else(PoisonError::into_inner).config);
     let pr_loop = PrLoop::spawn(store, projects, PrLoopOptions::default());
+    land_merged_prs(pr_loop.passes(), make_ops);
     let mut status = pr_loop.status();
     tokio::spawn(async move {
         loop {
@@ -39,6 +46,22 @@ fn start_pr_loop(store: Store, config: Arc<Mutex<Arc<Loaded>>>, feed_config: Arc
         }
     });
     pr_loop
+}
+
+/// A PR the loop found newly merged is the session's work landed through GitHub: record it and
+/// apply the project's `after_land` (SPEC K6, F6). A failure is logged; the record stays as the
+/// PR loop wrote it (merged), so nothing is lost and the user can still reclaim by hand.
+fn land_merged_prs(mut passes: watch::Receiver<grove_engine::scm::PassSummary>, make_ops: MakeOps) {
+    tokio::spawn(async move {
+        while passes.changed().await.is_ok() {
+            let merged = passes.borrow_and_update().report.merged.clone();
+            for id in merged {
+                if let Err(e) = make_ops().land_merged_pr(&id).await {
+                    tracing::warn!("after the merge of {id}'s PR: {e}");
+                }
+            }
+        }
+    });
 }
 
 /// Sends reactions' messages with the operations of the config in force at the time.
@@ -78,6 +101,10 @@ pub struct Backend {
     terminals: Terminals,
     /// Moves each session's `turn` review refs when its agent ends a turn (SPEC K2).
     _turn_ends: TurnEnds,
+    /// Each worktree's size on disk (SPEC K7).
+    disk: DiskCache,
+    /// Held for its life: measures worktrees in the background.
+    _disk_refresher: DiskRefresher,
 }
 
 impl std::fmt::Debug for Backend {
@@ -126,18 +153,22 @@ impl Backend {
         let store = Store::new(home.clone());
         let sessions = Arc::new(Sessions::new(store.clone(), Probes::live(&home), EnrichmentPolicy::default()));
         let feed = Feed::start(sessions.clone(), home.clone(), feed_config_rx, options).await;
-        let pr_loop = start_pr_loop(store.clone(), config.clone(), feed_config_tx);
+        // Worktree sizes (SPEC K7), measured one at a time in the background and read by the
+        // land check and the feed; operations share the cache so a reclaim drops the entry.
+        let disk = DiskCache::new();
+        let disk_refresher = DiskRefresher::spawn(store.clone(), disk.clone(), RefreshOptions::default());
+        let make_ops: MakeOps = {
+            let (home, config, disk) = (home.clone(), config.clone(), disk.clone());
+            Arc::new(move || {
+                let loaded = config.lock().unwrap_or_else(PoisonError::into_inner).clone();
+                Ops::new(Store::new(home.clone()), loaded.config.clone()).with_disk_cache(disk.clone())
+            })
+        };
+        let pr_loop = start_pr_loop(store.clone(), config.clone(), feed_config_tx, make_ops.clone());
         let sender = Arc::new(ConfiguredOps { home: home.clone(), config: config.clone() });
         let facts = Arc::new(GhPrFacts::new(config_rx.clone()));
         let reactor = Arc::new(Reactor::new(store, config_rx.borrow().clone(), sender, facts));
-        let turn_ends = {
-            let (home, config) = (home.clone(), config.clone());
-            let make_ops: MakeOps = Arc::new(move || {
-                let loaded = config.lock().unwrap_or_else(PoisonError::into_inner).clone();
-                Ops::new(Store::new(home.clone()), loaded.config.clone())
-            });
-            TurnEnds::spawn(&feed, make_ops)
-        };
+        let turn_ends = TurnEnds::spawn(&feed, make_ops.clone());
         Backend {
             home: home.clone(),
             sources,
@@ -152,6 +183,8 @@ impl Backend {
             attention: Mutex::new(None),
             terminals: Terminals::new(Tmux::for_home(&home), TerminalOptions::default()),
             _turn_ends: turn_ends,
+            disk,
+            _disk_refresher: disk_refresher,
         }
     }
 
@@ -181,7 +214,12 @@ impl Backend {
 
     /// Operations under the config in force.
     pub fn ops(&self) -> Ops {
-        Ops::new(Store::new(self.home.clone()), self.config().config.clone())
+        Ops::new(Store::new(self.home.clone()), self.config().config.clone()).with_disk_cache(self.disk.clone())
+    }
+
+    /// Each worktree's last measured size on disk (SPEC K7).
+    pub fn disk(&self) -> &DiskCache {
+        &self.disk
     }
 
     /// The terminal views' attachments.

@@ -19,6 +19,9 @@ pub enum IpcErrorCode {
     /// A send was refused because the agent shows a dialog that would swallow the text (SPEC
     /// F2a); `dialog` carries it, so the UI offers its options and "Send anyway".
     DialogOpen,
+    /// Landing or a reclaim refused before changing anything (SPEC K4-K7): the base checkout is
+    /// dirty, work is uncommitted, the branch conflicts...; the message says which and how to go on.
+    LandRefused,
     /// Anything else; the message says what.
     Internal,
 }
@@ -57,6 +60,7 @@ fn code_of(cause: &Cause) -> IpcErrorCode {
     match cause {
         Cause::Invalid(_) | Cause::TooLong { .. } => IpcErrorCode::InvalidInput,
         Cause::DialogOpen(_) => IpcErrorCode::DialogOpen,
+        Cause::Land(_) => IpcErrorCode::LandRefused,
         Cause::UnknownProject(_) => IpcErrorCode::NotFound,
         Cause::Store(StoreError::NotFound { .. }) => IpcErrorCode::NotFound,
         Cause::Store(StoreError::Id(_)) => IpcErrorCode::InvalidInput,

@@ -5,6 +5,7 @@
 pub mod attention;
 pub mod feed;
 pub mod fleet;
+pub mod review;
 pub mod sessions;
 pub mod terminal;
 

@@ -20,6 +20,7 @@ use tauri::test::MockRuntime;
 use super::tests::{invoke_in, window_in};
 
 mod harness;
+mod review_rows;
 mod rows;
 
 use harness::{Fixture, diff};

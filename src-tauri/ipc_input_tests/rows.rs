@@ -326,5 +326,6 @@ pub(super) fn rows() -> Vec<Row> {
     }
     cases.push(case("url: missing", json!({}), Expect::Refused("url")));
     rows.push(row("open_link", cases));
+    rows.extend(super::review_rows::rows());
     rows
 }

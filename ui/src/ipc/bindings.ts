@@ -446,7 +446,7 @@ step: string | null,
  */
 dialog: Dialog | null, };
 
-export type IpcErrorCode = "invalid_input" | "not_found" | "operation_failed" | "dialog_open" | "internal";
+export type IpcErrorCode = "invalid_input" | "not_found" | "operation_failed" | "dialog_open" | "land_refused" | "internal";
 
 export type KeptReason = { "kind": "uncommitted_changes", 
 /**

@@ -72,7 +72,7 @@ describe("words", () => {
     expect(outcomeText({ ...base, cleanup: "clean_skipped", cleanupNote: "untracked files in the worktree" })).toBe(
       "Landed into main by squash · 3f2a9c1 · worktree kept: untracked files in the worktree",
     );
-    expect(outcomeText({ ...base, method: "pr", prUrl: "https://github.com/o/r/pull/9", cleanup: "kept", cleanupNote: null })).toBe(
+    expect(outcomeText({ ...base, method: "squash", prUrl: "https://github.com/o/r/pull/9", cleanup: "kept", cleanupNote: null })).toBe(
       "Landed into main through a pull request · https://github.com/o/r/pull/9 · worktree and agent kept",
     );
     expect(aheadBehind(0, 0)).toBe("up to date");

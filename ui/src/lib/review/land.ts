@@ -68,7 +68,7 @@ const CLEANUP: Record<LandOutcome["cleanup"], string> = {
 
 /** What a landing did, in one line: "Landed into main by squash · 3f2a9c1 · agent stopped, worktree removed". */
 export function outcomeText(o: LandOutcome): string {
-  const how = o.method === "pr" ? "through a pull request" : `by ${o.method}`;
+  const how = o.prUrl ? "through a pull request" : `by ${o.method}`;
   const commit = o.prUrl ?? (/^[0-9a-f]{40}$/.test(o.commit) ? o.commit.slice(0, 7) : o.commit);
   const cleanup = CLEANUP[o.cleanup] + (o.cleanupNote ? `: ${o.cleanupNote}` : "");
   return `Landed into ${o.base} ${how} · ${commit} · ${cleanup}`;
