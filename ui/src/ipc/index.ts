@@ -6,6 +6,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AppInfo,
   Dialog,
+  DiskUsage,
   FeedEvent,
   FleetRestoreReport,
   LastStop,
@@ -14,6 +15,7 @@ import type {
   IpcError,
   KillOutcome,
   OpenTarget,
+  ReclaimOutcome,
   SendOutcome,
   SessionRecord,
   SpawnInput,
@@ -128,6 +130,14 @@ export const restoreSession = (session: string): Promise<SessionRecord> =>
 /** Stops one live session for a later restore: runtime ended, worktree untouched (SPEC F5, F5a). */
 export const stopSession = (session: string): Promise<SessionRecord> =>
   call<SessionRecord>("stop_session", { session });
+
+/** The worktree's last measured size on disk, null before the first measure (SPEC K7). */
+export const diskUsage = (session: string): Promise<DiskUsage | null> =>
+  call<DiskUsage | null>("disk_usage", { session });
+
+/** Removes a landed session's worktree when that loses nothing; the record stays (SPEC K7). */
+export const reclaimSession = (session: string): Promise<ReclaimOutcome> =>
+  call<ReclaimOutcome>("reclaim_session", { session });
 
 /** Opens a session's worktree in the file manager or the editor. */
 export const openWorktree = (session: string, target: OpenTarget): Promise<void> =>

@@ -72,6 +72,7 @@ describe("a crashed session", () => {
         warnings: [],
         now: Date.parse("2026-11-24T10:06:00Z"),
         home: null,
+        disk: null,
         copiedPath: false,
         busy: false,
         onCopyPath: noop,
@@ -121,5 +122,7 @@ function actions(over: { action: Resolved["action"]; terminal: boolean }) {
     onKill: noop,
     onDiscard: noop,
     onReview: noop,
+    canReclaim: false,
+    onReclaim: noop,
   };
 }

@@ -9,6 +9,7 @@ import {
   killSession,
   openPr,
   openWorktree,
+  reclaimSession,
   restoreSession,
   sendKeys,
   stopSession,
@@ -16,15 +17,17 @@ import {
   type KeptReason,
   type KillOutcome,
   type OpenTarget,
+  type ReclaimOutcome,
 } from "../../ipc";
 import { realTimers, type Timers } from "../spawn/pending";
+import { formatBytes } from "../review/land";
 import { killOutcomeText, operationError } from "./facts";
 
 const KILL_ARM_MS = 2000;
 const COPIED_MS = 1500;
 
 /** The operation under way; the panel's buttons wait while there is one. */
-export type Busy = "answer" | "restore" | "stop" | "kill" | "discard" | "open";
+export type Busy = "answer" | "restore" | "stop" | "kill" | "discard" | "open" | "reclaim";
 
 /** What the operations call: the IPC commands and the clipboard, unless a test gives its own. */
 export interface OperationCalls {
@@ -35,6 +38,8 @@ export interface OperationCalls {
   kill(session: string, discard: boolean): Promise<KillOutcome>;
   open(session: string, target: OpenTarget): Promise<void>;
   openPr(session: string): Promise<void>;
+  /** Removes a landed session's worktree (`reclaim_session`, SPEC K7). */
+  reclaim(session: string): Promise<ReclaimOutcome>;
   copy(text: string): Promise<void>;
 }
 
@@ -45,6 +50,7 @@ const ipcCalls: OperationCalls = {
   kill: killSession,
   open: openWorktree,
   openPr,
+  reclaim: reclaimSession,
   copy: (text) => navigator.clipboard.writeText(text),
 };
 
@@ -143,6 +149,16 @@ export class SessionOperations {
     this.#timers.clear(this.#armTimer);
     this.killArmed = false;
     void this.kill(false);
+  }
+
+  /** Frees a landed session's worktree (SPEC K7); refused, with the reason, if that would lose work. */
+  async reclaim(): Promise<void> {
+    const key = this.#key();
+    const outcome = await this.#run("reclaim", "Reclaim", () => this.#calls.reclaim(this.#id()));
+    if (!outcome || this.#key() !== key) return;
+    this.note = outcome.removed
+      ? `Reclaimed · worktree removed, ${formatBytes(outcome.bytesFreed)} freed`
+      : "Nothing to reclaim · the worktree was already gone";
   }
 
   /** Kills the session; `discard` also deletes the worktree a previous kill kept. */

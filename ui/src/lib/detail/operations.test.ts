@@ -38,6 +38,10 @@ function harness(over: Partial<OperationCalls> = {}) {
     },
     open: async (id, target) => void calls.push(`open ${id} ${target}`),
     openPr: async (id) => void calls.push(`openPr ${id}`),
+    reclaim: async (id) => {
+      calls.push(`reclaim ${id}`);
+      return { session: id, removed: true, bytesFreed: 3 * 1024 * 1024 };
+    },
     copy: async (text) => void calls.push(`copy ${text}`),
     ...over,
   };
@@ -165,5 +169,14 @@ describe("SessionOperations", () => {
     expect([h.ops.error, h.ops.note, h.ops.busy, h.ops.kept, h.ops.copied]).toEqual([null, null, null, null, null]);
     expect(h.ops.killArmed).toBe(false);
     expect(h.clock.pending.size, "the arm timer is cleared").toBe(0);
+  });
+});
+
+describe("reclaim (SPEC K7)", () => {
+  it("says how much disk a reclaim freed", async () => {
+    const h = harness();
+    await h.ops.reclaim();
+    expect(h.calls).toContain(`reclaim ${h.session.id}`);
+    expect(h.ops.note).toBe("Reclaimed · worktree removed, 3.0 MB freed");
   });
 });
