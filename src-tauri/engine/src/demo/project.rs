@@ -104,6 +104,10 @@ fn config_text(exe: &Path) -> Result<String, DemoError> {
          default_branch = {branch}\n\
          session_prefix = {prefix}\n\
          agent = {agent}\n\
+         # Landing a session's work (Review, then Land) squashes it into main, then stops the agent and\n\
+         # removes the worktree when nothing in it is unlanded.\n\
+         land = \"squash\"\n\
+         after_land = \"clean\"\n\
          \n\
          [agents.{DEMO_AGENT}]\n\
          command = {command}\n\

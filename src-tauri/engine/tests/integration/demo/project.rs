@@ -45,6 +45,9 @@ fn creates_one_commit_on_main_and_a_config_that_loads_strictly() {
     assert_eq!(project.agent, DEMO_AGENT);
     assert_eq!(project.session_prefix, "demo");
     assert_eq!(project.default_branch, "main");
+    // SPEC K6: the demo shows the whole landing, cleanup included.
+    assert_eq!(project.land, grove_engine::config::LandMethod::Squash);
+    assert_eq!(project.after_land, grove_engine::config::AfterLand::Clean);
     let agent = &loaded.config.agents[DEMO_AGENT];
     assert_eq!(agent.command, exe, "the agent is the given executable, verbatim");
     assert_eq!(agent.args, ["demo-agent"]);
