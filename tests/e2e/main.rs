@@ -14,6 +14,7 @@ mod dashboard_shell;
 mod measure;
 mod notifications;
 mod quit_restore;
+mod review;
 mod status_truth;
 mod terminal;
 mod tray;
