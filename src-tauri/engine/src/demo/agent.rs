@@ -109,8 +109,10 @@ fn run_turn<W: Write>(
     report(opts, "UserPromptSubmit", json!({ "prompt": message }));
     screen.step(&format!("Working on: {task}"))?;
     // The rest of a multi-line message (review comments), so the user sees what arrived.
+    // The task file is read as it is, so control characters are dropped here as for typed input.
     for line in message.lines().skip(1).take(MESSAGE_LINES_SHOWN) {
-        screen.line(&format!("  | {line}"))?;
+        let shown: String = line.chars().map(|c| if c == '\t' { ' ' } else { c }).filter(|c| !c.is_control()).collect();
+        screen.line(&format!("{}{shown}", DEMO_SCREEN.message_prefix))?;
     }
     for file in ["README.md", TODO_FILE] {
         if opts.cwd.join(file).is_file() {

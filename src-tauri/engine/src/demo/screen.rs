@@ -20,6 +20,8 @@ pub struct ScreenPatterns {
     pub success_prefix: &'static str,
     /// A step that failed (the agent carries on): `✗ git commit failed: ...`.
     pub failure_prefix: &'static str,
+    /// A further line of a multi-line message, echoed under "Working on": `  | src/a.rs:3`.
+    pub message_prefix: &'static str,
     /// Start of a question the agent waits on.
     pub question_prefix: &'static str,
     /// End of a question the agent waits on.
@@ -35,6 +37,7 @@ pub const DEMO_SCREEN: ScreenPatterns = ScreenPatterns {
     progress_prefix: "● ",
     success_prefix: "✓ ",
     failure_prefix: "✗ ",
+    message_prefix: "  | ",
     question_prefix: "? ",
     question_suffix: "[y/n]",
     turn_complete: "✓ Turn complete",

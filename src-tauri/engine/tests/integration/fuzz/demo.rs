@@ -91,6 +91,7 @@ proptest! {
                 DEMO_SCREEN.success_prefix,
                 DEMO_SCREEN.failure_prefix,
                 DEMO_SCREEN.question_prefix,
+                DEMO_SCREEN.message_prefix,
             ];
             let shaped =
                 prefixes.iter().any(|p| line.starts_with(p)) || PLAIN_LINES.iter().any(|p| line.starts_with(p));
