@@ -238,9 +238,9 @@ fn measure_review_first_screen_and_scroll() {
     let opened = read_timer(app, "the largest file's first rows")[0];
     println!("\nclick on {BIG} ({BIG_LINES} lines) -> its first rows painted: {opened:.0} ms");
     println!(
-        "\n| scroll of {BIG} | frames | frame interval median | p95 | max | > 16.7 ms | > 33 ms | fps | frames with unloaded rows in view |"
+        "\n| scroll of {BIG} | frames | frame interval median | p95 | max | > 16.7 ms | > 33 ms | fps | main-thread work per frame (median) | frames with unloaded rows in view |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     // The frame rate the page gets with the diff on screen and nothing moving, for comparison.
     scroll(app, &view, "no scrolling (idle)", Some(0), 120, false);
     // Top to bottom in 600 steps (a fast fling), without probing the rows (it costs a layout).
@@ -358,8 +358,10 @@ fn measure_review_huge_line_keeps_terminal_responsive() {
 
 /// Scrolls the diff view `view` from the top, setting `scrollTop` once per animation frame by
 /// `step` pixels (by default the whole height over `frames` steps), for at most `frames` frames;
-/// prints one table row of frame intervals. With `probe`, also counts the frames in which a row
-/// still waiting for its page is inside the viewport.
+/// prints one table row of frame intervals. Main-thread work: from the frame's callback to a
+/// message posted in it (the rest of the frame's scripts, style, layout and paint recording), so a
+/// slow frame with little work is spent painting off the main thread. With `probe`, also counts
+/// the frames in which a row still waiting for its page is inside the viewport.
 fn scroll(app: &WebDriver, view: &str, name: &str, step: Option<u32>, frames: u32, probe: bool) {
     let step = step.map_or("Math.max(1, Math.ceil(max / frames))".to_owned(), |s| s.to_string());
     // Started in the page and polled: a slow pass can outlast one script's time limit.
@@ -369,7 +371,9 @@ fn scroll(app: &WebDriver, view: &str, name: &str, step: Option<u32>, frames: u3
          const done = (r) => {{ window.__scroll = r; }};
          const v = document.querySelector({view:?});
          const frames = {frames}, max = v.scrollHeight - v.clientHeight, step = {step};
-         const times = []; let unloaded = 0;
+         const times = [], work = []; let unloaded = 0;
+         const chan = new MessageChannel(); let began = 0;
+         chan.port1.onmessage = () => work.push(performance.now() - began);
          const inView = () => [...v.querySelectorAll('.loading')].some((el) => {{
            const r = el.getBoundingClientRect(), b = v.getBoundingClientRect();
            return r.bottom > b.top && r.top < b.bottom;
@@ -378,8 +382,10 @@ fn scroll(app: &WebDriver, view: &str, name: &str, step: Option<u32>, frames: u3
          requestAnimationFrame(() => {{
            const tick = (t) => {{
              times.push(t);
+             began = performance.now();
+             chan.port2.postMessage(0);
              if ({probe} && inView()) unloaded++;
-             if (v.scrollTop >= max - 1 || times.length > frames) return done({{ times, unloaded, max, step }});
+             if (v.scrollTop >= max - 1 || times.length > frames) return done({{ times, work, unloaded, max, step }});
              v.scrollTop = Math.min(max, v.scrollTop + step);
              requestAnimationFrame(tick);
            }};
@@ -402,9 +408,10 @@ fn scroll(app: &WebDriver, view: &str, name: &str, step: Option<u32>, frames: u3
     let s = sorted(&gaps);
     let share = |limit: f64| gaps.iter().filter(|g| **g > limit).count() as f64 / gaps.len() as f64 * 100.0;
     let total = times[times.len() - 1] - times[0];
+    let work = sorted(&numbers(&out["work"]));
     let unloaded = if probe { out["unloaded"].to_string() } else { "not probed".to_owned() };
     println!(
-        "| {name} ({} px, steps of {} px) | {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.0} % | {:.0} % | {:.1} | {unloaded} |",
+        "| {name} ({} px, steps of {} px) | {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.0} % | {:.0} % | {:.1} | {:.1} ms | {unloaded} |",
         out["max"],
         out["step"],
         gaps.len(),
@@ -414,5 +421,6 @@ fn scroll(app: &WebDriver, view: &str, name: &str, step: Option<u32>, frames: u3
         share(16.7),
         share(33.0),
         gaps.len() as f64 / (total / 1000.0),
+        percentile(&work, 50.0),
     );
 }
