@@ -12,6 +12,7 @@ mod webdriver;
 mod dashboard_feed;
 mod dashboard_shell;
 mod measure;
+mod measure_review;
 mod notifications;
 mod quit_restore;
 mod review;
