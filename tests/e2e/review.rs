@@ -79,10 +79,12 @@ fn comment(app: &WebDriver, line: u32, body: &str) {
     app.click(&app.by_test_id("review-comment-add"));
 }
 
+/// Fields drop in this order: the tmux server is killed before the home (which may hold its
+/// socket) is deleted, so no agent outlives the test.
 struct Demo {
+    _tmux: TmuxServer,
     _display: Display,
     home: TestHome,
-    _tmux: TmuxServer,
     driver: Driver,
     app: WebDriver,
     id: String,
@@ -107,7 +109,7 @@ fn start() -> Demo {
     let grove_home = home.grove_home();
     let repo = grove_home.join("demo/repo");
     let events_file = grove_home.join("projects/demo/events").join(format!("{id}.jsonl"));
-    Demo { _display: display, home, _tmux: tmux, driver, app, id, worktree, repo, events_file }
+    Demo { _tmux: tmux, _display: display, home, driver, app, id, worktree, repo, events_file }
 }
 
 #[test]
