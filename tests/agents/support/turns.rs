@@ -57,6 +57,12 @@ impl World {
     pub fn answer_yes(&self, id: &str, tag: &str) {
         let file = made_file(tag);
         let path = self.worktree(id).join(&file);
+        // The agent reports its question (Claude's PermissionRequest hook) before it draws the
+        // dialog, and a key pressed before the dialog is on screen is lost (seen once in 60 turns
+        // in CI): answer once Grove reads the dialog, as a person answers what they see.
+        self.wait_for(id, &format!("the dialog about {file} read from the screen"), |s| {
+            !s.0["live"]["dialog"].is_null()
+        });
         self.keys(id, self.agent.yes_keys());
         self.wait_until(id, &format!("the agent creating {file} once allowed"), || path.exists());
         self.wait_for(id, &format!("\"needs you\" gone once {file} was allowed"), |s| s.attention() != "respond");
