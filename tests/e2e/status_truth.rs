@@ -97,10 +97,12 @@ fn row_says(app: &WebDriver, key: &str, label: &str) {
 }
 
 /// The app on a fleet of one Claude Code session, spawned and asking for permission.
+/// Fields drop in this order: the tmux server is killed before the home (which may hold its
+/// socket) is deleted, so no agent outlives the test.
 struct Running {
+    _tmux: TmuxServer,
     _display: Display,
     home: TestHome,
-    _tmux: TmuxServer,
     driver: Driver,
     app: WebDriver,
     id: String,
