@@ -17,17 +17,14 @@
 //! Times are taken in the page with `performance.now()`: from the click's capture listener to the
 //! animation frame after the awaited element appeared.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::harness::{Display, Driver, TestHome, Theme};
-use crate::quit_restore::{TmuxServer, grove};
+use crate::review::Demo;
 use crate::webdriver::WebDriver;
-
-const APP: &str = env!("CARGO_BIN_EXE_grove");
 
 /// Bound on waits for the agent, git and the window (not a performance figure).
 const WAIT: Duration = Duration::from_secs(60);
@@ -59,34 +56,14 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// Fields drop in order: the tmux server is killed while its socket (in the home) still exists.
-struct Session {
-    _tmux: TmuxServer,
-    _home: TestHome,
-    _display: Display,
-    driver: Driver,
-    app: WebDriver,
-    id: String,
-    worktree: PathBuf,
-}
-
 /// The app with one demo session whose first turn has ended, its detail panel (and terminal) open.
-fn start() -> Session {
-    let display = Display::start();
-    let home = TestHome::new();
-    let tmux = TmuxServer(grove_engine::home::GroveHome::at(home.grove_home()).tmux_socket());
-    let driver = Driver::start(&display, &home, Theme::Dark);
-    let app = driver.launch(Path::new(APP));
-    app.wait_for("the dashboard", "window.__groveFeed?.status === 'live'", WAIT);
-    let out = grove(&home, &["spawn", "--project", "demo", "--prompt", "Add a clear command", "--json"]);
-    assert!(out.status.success(), "spawn: {}", String::from_utf8_lossy(&out.stderr));
-    let record: Value = serde_json::from_slice(&out.stdout).expect("spawn --json prints the record");
-    let id = record["id"].as_str().expect("an id").to_owned();
-    let worktree = PathBuf::from(record["worktree"].as_str().expect("a worktree"));
-    let row = format!("[data-testid=session-row][data-session=\"demo/{id}\"]");
+fn start() -> Demo {
+    let demo = crate::review::start();
+    let app = &demo.app;
+    let row = format!("[data-testid=session-row][data-session=\"demo/{}\"]", demo.id);
     app.wait_for("the session's row", &format!("document.querySelector({row:?})"), WAIT);
     app.click(&app.find(&row));
-    wait_attached(&app);
+    wait_attached(app);
     app.wait_for(
         "the demo agent to finish its first turn or ask its question",
         &format!("{ROWS_TEXT}.includes('Turn complete') || {ROWS_TEXT}.includes('[y/n]')"),
@@ -97,7 +74,7 @@ fn start() -> Session {
         app.type_text(&app.find("[data-testid=terminal] .xterm-helper-textarea"), "n\u{E007}");
         app.wait_for("the turn's end", &format!("{ROWS_TEXT}.includes('Turn complete')"), WAIT);
     }
-    Session { _tmux: tmux, _home: home, _display: display, driver, app, id, worktree }
+    demo
 }
 
 fn wait_attached(app: &WebDriver) {
@@ -108,8 +85,8 @@ fn wait_attached(app: &WebDriver) {
     );
 }
 
-fn finish(session: Session) {
-    let Session { app, mut driver, .. } = session;
+fn finish(session: Demo) {
+    let Demo { app, mut driver, .. } = session;
     app.quit();
     assert!(driver.stop(), "the driver's process group must end");
 }
@@ -185,7 +162,7 @@ fn measure_review_first_screen_and_scroll() {
     const RUNS: usize = 7;
     const SCROLL_FRAMES: u32 = 600;
     let session = start();
-    let Session { app, worktree, .. } = &session;
+    let Demo { app, worktree, .. } = &session;
     write_big_change(worktree);
 
     let files_shown = format!(
@@ -289,7 +266,7 @@ fn measure_review_huge_line_keeps_terminal_responsive() {
     const KEYS: usize = 20;
     const HUGE: &str = "huge.txt";
     let session = start();
-    let Session { app, worktree, id, .. } = &session;
+    let Demo { app, worktree, id, .. } = &session;
     let chunk = "the one very long line of a generated data file ";
     let text = chunk.repeat(10 * 1024 * 1024 / chunk.len() + 1);
     std::fs::write(worktree.join(HUGE), format!("{}\n", &text[..10 * 1024 * 1024])).unwrap();

@@ -81,19 +81,20 @@ fn comment(app: &WebDriver, line: u32, body: &str) {
 
 /// Fields drop in this order: the tmux server is killed before the home (which may hold its
 /// socket) is deleted, so no agent outlives the test.
-struct Demo {
-    _tmux: TmuxServer,
-    _display: Display,
-    home: TestHome,
-    driver: Driver,
-    app: WebDriver,
-    id: String,
-    worktree: PathBuf,
-    repo: PathBuf,
-    events_file: PathBuf,
+pub(crate) struct Demo {
+    pub(crate) _tmux: TmuxServer,
+    pub(crate) _display: Display,
+    pub(crate) home: TestHome,
+    pub(crate) driver: Driver,
+    pub(crate) app: WebDriver,
+    pub(crate) id: String,
+    pub(crate) worktree: PathBuf,
+    pub(crate) repo: PathBuf,
+    pub(crate) events_file: PathBuf,
 }
 
-fn start() -> Demo {
+/// The app on the demo project (no config) with one demo session spawned from the CLI.
+pub(crate) fn start() -> Demo {
     let display = Display::start();
     // No config: the built-in demo project, as a first-time user gets it.
     let home = TestHome::new();

@@ -133,9 +133,8 @@ impl Cmd {
         excerpt(&words.collect::<Vec<_>>().join(" "))
     }
 
-    /// Runs the command to completion; a non-zero exit is returned as output, since some callers
-    /// read meaning into it (`git show-ref` exiting 1, tmux saying "can't find session").
-    pub async fn output(&self) -> Result<CommandOutput, CommandError> {
+    /// Starts the command in a process group of its own, stdout and stderr piped.
+    fn start(&self) -> Result<Running, CommandError> {
         let mut command = tokio::process::Command::new(&self.program);
         // No `kill_on_drop`: [`Running`] ends the whole group on drop, leader included, SIGTERM
         // first; `kill_on_drop` would SIGKILL the leader at once, and a git killed that way leaves
@@ -153,8 +152,14 @@ impl Cmd {
         let child = command
             .spawn()
             .map_err(|e| CommandError::CannotStart { command: self.display(), reason: e.to_string() })?;
-        let pgid = child.id();
-        let mut running = Running { pgid, child };
+        Ok(Running { pgid: child.id(), child })
+    }
+
+    /// Runs the command to completion; a non-zero exit is returned as output, since some callers
+    /// read meaning into it (`git show-ref` exiting 1, tmux saying "can't find session").
+    pub async fn output(&self) -> Result<CommandOutput, CommandError> {
+        let mut running = self.start()?;
+        let pgid = running.pgid;
         let (stdout, stderr) = (running.child.stdout.take(), running.child.stderr.take());
         let work = async { tokio::try_join!(read_capped(stdout), read_capped(stderr), running.child.wait()) };
         // `running` (and with it the unreaped leader) lives until the end of this match, so on a
@@ -182,22 +187,8 @@ impl Cmd {
     /// early, which ends the command's process group (its remaining output is never read). The
     /// returned output has an empty stdout; a non-zero exit is an error (unless stopped early).
     pub async fn stream(&self, mut each: impl FnMut(&[u8]) -> bool) -> Result<CommandOutput, CommandError> {
-        let mut command = tokio::process::Command::new(&self.program);
-        command.args(&self.args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        if let Some(dir) = &self.cwd {
-            command.current_dir(dir);
-        }
-        for key in &self.env_remove {
-            command.env_remove(key);
-        }
-        command.envs(self.env.iter().map(|(k, v)| (k, v)));
-        #[cfg(unix)]
-        command.process_group(0);
-        let child = command
-            .spawn()
-            .map_err(|e| CommandError::CannotStart { command: self.display(), reason: e.to_string() })?;
-        let pgid = child.id();
-        let mut running = Running { pgid, child };
+        let mut running = self.start()?;
+        let pgid = running.pgid;
         let (stdout, stderr) = (running.child.stdout.take(), running.child.stderr.take());
         let feed = async {
             let Some(mut pipe) = stdout else { return Ok::<_, std::io::Error>(true) };
