@@ -1,28 +1,7 @@
 // The wire types of review and land (SPEC K1-K7), from the bindings generated from the engine's
 // Rust types. The review code imports them from here, under the names it was written with.
 
-import type {
-  ChangeStatus,
-  Comment,
-  DiffRow,
-  DiffScope,
-  DiffSummary,
-  DiskUsage,
-  FileChange,
-  FileDiff,
-  LandBlocker,
-  LandCheck,
-  LandCleanup,
-  LandMethod,
-  LandOutcome,
-  NewComment,
-  PrReadiness,
-  ReclaimOutcome,
-  ReviewState,
-  RowKind,
-  SendOutcome,
-  Side,
-} from "../../ipc/bindings";
+import type { ChangeStatus, LandBlocker, PrReadiness, RowKind, Side } from "../../ipc/bindings";
 
 export type {
   Comment,
@@ -41,7 +20,7 @@ export type {
   ReclaimOutcome,
   ReviewState,
   SendOutcome,
-};
+} from "../../ipc/bindings";
 
 export type FileStatus = ChangeStatus;
 export type DiffRowKind = RowKind;
