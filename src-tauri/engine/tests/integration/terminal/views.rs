@@ -73,16 +73,20 @@ async fn viewers_share_one_client_and_the_last_one_out_detaches_leaving_the_agen
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_late_viewer_and_a_reopened_view_get_the_recent_output() {
-    // Printed once the view is attached (what came before is only on tmux's screen), then
-    // scrolled off the 24-row screen: only the kept output can show the marker again.
-    let program = "read go; echo marker-7731; seq 1 200; echo done-printing; exec cat";
+    // Printed once the view has drawn the screen (what came before is only on tmux's screen),
+    // then scrolled off the 24-row screen: only the kept output can show the marker again.
+    // "Attached" alone is not enough: tmux may not have sent the client its first full draw yet,
+    // and output printed before that draw reaches the view only as the screen's last 23 lines.
+    let program = "echo waiting-for-go; read go; echo marker-7731; seq 1 200; echo done-printing; exec cat";
     let (server, id) = server("term-replay", "replay-1", program);
     let terminals = terminals(&server, TerminalOptions::default());
     let first = viewer();
     let v1 = terminals.open(&id, SIZE, first.clone()).await.expect("open");
     first.wait_for_status("attached", |s| *s == TerminalStatus::Attached).await;
+    first.wait_for_text("waiting-for-go", &terminals, v1).await;
     terminals.input(v1, b"go\r").expect("input");
     first.wait_for_text("done-printing", &terminals, v1).await;
+    assert!(first.text().contains("marker-7731"), "the first viewer saw the marker stream past");
 
     let late = viewer();
     let v2 = terminals.open(&id, SIZE, late.clone()).await.expect("open a late viewer");
