@@ -19,11 +19,16 @@ impl Ops {
         let fail = failer(session);
         let target = self.review_target(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
         let snap = fresh_snapshot(&target).await.map_err(|c| fail(OpStep::Snapshot, c))?;
-        let base = scope::base(&target.dir, &target.base_branch, &snap).await.map_err(|c| fail(OpStep::Diff, c))?;
-        let range = scope::range(&target.dir, session.as_str(), scope, &base, &snap)
-            .await
-            .map_err(|c| fail(OpStep::Diff, c))?;
-        let uncommitted = uncommitted(&target, &snap).await.map_err(|c| fail(OpStep::Diff, c))?;
+        // Independent git calls run side by side: each costs more in starting a process than in
+        // its work, and the review's first screen waits for all of them.
+        let base_and_range = async {
+            let base = scope::base(&target.dir, &target.base_branch, &snap).await?;
+            let range = scope::range(&target.dir, session.as_str(), scope, &base, &snap).await?;
+            Ok::<_, Cause>((base, range))
+        };
+        let (based, uncommitted) = tokio::join!(base_and_range, uncommitted(&target, &snap));
+        let (base, range) = based.map_err(|c| fail(OpStep::Diff, c))?;
+        let uncommitted = uncommitted.map_err(|c| fail(OpStep::Diff, c))?;
         let mut summary = DiffSummary {
             session: session.to_string(),
             scope,
@@ -39,8 +44,9 @@ impl Ops {
             scope_available: range.is_some(),
         };
         let Some(range) = range else { return Ok(summary) };
-        let changes = changes_of(&target, &range).await.map_err(|c| fail(OpStep::Diff, c))?;
-        let state = self.load_state(&target).await.map_err(|c| fail(OpStep::ReviewState, c))?;
+        let (changes, state) = tokio::join!(changes_of(&target, &range), self.load_state(&target));
+        let changes = changes.map_err(|c| fail(OpStep::Diff, c))?;
+        let state = state.map_err(|c| fail(OpStep::ReviewState, c))?;
         summary.base_commit = range.from;
         summary.head_commit = range.to;
         summary.additions = changes.additions;

@@ -37,10 +37,10 @@ pub(crate) async fn base(dir: &Path, branch: &str, snap: &Snapshot) -> Result<Ba
         .await?
         .ok_or_else(|| Cause::Invalid(format!("the base branch {branch:?} exists neither locally nor on origin")))?;
     let head = snap.head.as_deref().unwrap_or(&snap.commit);
-    let merge_base = merge_base(dir, &tip, head)
-        .await?
-        .ok_or_else(|| Cause::Invalid(format!("the session's branch shares no history with {label}")))?;
-    let (ahead, behind) = ahead_behind(dir, &tip, head).await?;
+    let (merge_base, counts) = tokio::join!(merge_base(dir, &tip, head), ahead_behind(dir, &tip, head));
+    let merge_base =
+        merge_base?.ok_or_else(|| Cause::Invalid(format!("the session's branch shares no history with {label}")))?;
+    let (ahead, behind) = counts?;
     Ok(Base { label, merge_base, ahead, behind })
 }
 

@@ -56,7 +56,11 @@ export class Review {
   async refresh(): Promise<void> {
     // A turn may have ended since: every scope is worth another try.
     this.unavailable.clear();
-    await Promise.all([this.#loadSummary(), this.#loadState(), this.#loadCheck()]);
+    // The first screen (the files, the first rows) waits on the summary alone: the land check
+    // runs git work of its own (a trial merge, the base checkout's status) that would take the
+    // cores the summary needs, so it starts once the summary is in.
+    await Promise.all([this.#loadSummary(), this.#loadState()]);
+    await this.#loadCheck();
   }
 
   async setScope(scope: DiffScope): Promise<void> {

@@ -82,6 +82,46 @@ async fn k1_summary_covers_commits_staged_unstaged_untracked_with_renames_binari
     assert_eq!(s.git(&["--no-optional-locks", "status", "--porcelain=v1", "-z"]), status_before);
 }
 
+/// The snapshot's private index is kept between reviews (so untracked files are not hashed on
+/// every opening); what the worktree holds later must still be what the next summary shows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k1_later_summaries_follow_the_worktree_and_concurrent_ones_agree() {
+    let s = Session::new(&[("a.txt", lines(5).as_bytes()), ("b.txt", b"b\n")]);
+    s.write("new.txt", b"untracked\n");
+    let ops = s.ops();
+    let paths = |files: &[FileChange]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+    let first = within("first summary", ops.diff_summary(&s.id, DiffScope::Branch)).await.expect("summary");
+    assert_eq!(paths(&first.files), ["new.txt"]);
+
+    // Every kind of later change, one of them committed by the agent meanwhile.
+    s.write("a.txt", lines(5).replace("line 2\n", "line two\n").as_bytes());
+    std::fs::remove_file(s.wt.join("b.txt")).unwrap();
+    std::fs::remove_file(s.wt.join("new.txt")).unwrap();
+    s.write("later.txt", b"later\n");
+    s.git(&["add", "a.txt"]);
+    s.commit_all("agent work");
+    s.write("c.txt", b"after the commit\n");
+
+    let (x, y) = tokio::join!(ops.diff_summary(&s.id, DiffScope::Branch), ops.diff_summary(&s.id, DiffScope::Branch));
+    let (x, y) = (x.expect("one of two concurrent summaries"), y.expect("the other concurrent summary"));
+    assert_eq!(paths(&x.files), ["a.txt", "b.txt", "c.txt", "later.txt"], "what the worktree holds now: {x:#?}");
+    assert_eq!(file(&x.files, "b.txt").status, ChangeStatus::Deleted);
+    assert_eq!(file(&x.files, "a.txt").additions, Some(1));
+    assert_eq!(paths(&y.files), paths(&x.files), "two summaries at once see the same worktree");
+    assert_eq!(x.head_commit, y.head_commit, "the same state gives the same snapshot commit");
+
+    // A kept index that git cannot read (a crash, a disk error) costs a slower snapshot, not a
+    // wrong or failed review.
+    let index = std::path::PathBuf::from(git(&s.wt, &["rev-parse", "--path-format=absolute", "--git-path", "index"]));
+    let kept = index.with_file_name("grove-review.index");
+    assert!(kept.exists(), "the snapshot index is kept beside the worktree's index at {kept:?}");
+    std::fs::write(&kept, b"not an index").unwrap();
+    let z =
+        within("summary over a broken kept index", ops.diff_summary(&s.id, DiffScope::Branch)).await.expect("summary");
+    assert_eq!(paths(&z.files), paths(&x.files));
+    assert_eq!(z.head_commit, x.head_commit);
+}
+
 #[tokio::test]
 async fn k1_file_diff_gives_paged_rows_with_both_line_numbers() {
     let s = every_kind_of_change();
