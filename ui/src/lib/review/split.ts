@@ -17,24 +17,45 @@ export interface SplitLine {
 
 const changed = (r: DiffRow | undefined): boolean => r !== undefined && (r.kind === "add" || r.kind === "del");
 
-/** Remembers where each block starts, so consecutive lines cost O(1); drop it when rows change. */
-export type RunMemo = Map<number, number>;
+/** Remembers where each block starts and its deletions and additions, so consecutive lines cost
+ * O(1) and a block is walked about once; drop it when rows change (a page arriving can extend a
+ * block). */
+export interface RunMemo {
+  starts: Map<number, number>;
+  /** Block start -> (deletions, additions). */
+  blocks: Map<number, { m: number; n: number }>;
+}
+
+export const runMemo = (): RunMemo => ({ starts: new Map(), blocks: new Map() });
 
 function runStart(i: number, get: (i: number) => DiffRow | undefined, memo: RunMemo): number {
-  const known = memo.get(i);
+  const known = memo.starts.get(i);
   if (known !== undefined) return known;
   let s = i;
   // A block ends where a del follows an add: that del begins the next block.
   while (changed(get(s - 1)) && !(get(s)?.kind === "del" && get(s - 1)?.kind === "add")) {
-    const m = memo.get(s - 1);
+    const m = memo.starts.get(s - 1);
     if (m !== undefined) {
       s = m;
       break;
     }
     s -= 1;
   }
-  memo.set(i, s);
+  memo.starts.set(i, s);
   return s;
+}
+
+/** The deletions and additions of the block starting at `s` (as far as rows are loaded). */
+function block(s: number, get: (i: number) => DiffRow | undefined, memo: RunMemo): { m: number; n: number } {
+  const known = memo.blocks.get(s);
+  if (known !== undefined) return known;
+  let m = 0;
+  while (get(s + m)?.kind === "del") m += 1;
+  let n = 0;
+  while (get(s + m + n)?.kind === "add") n += 1;
+  const counts = { m, n };
+  memo.blocks.set(s, counts);
+  return counts;
 }
 
 /** Line `i` of the split view; undefined while its row is not loaded. */
@@ -46,12 +67,8 @@ export function splitLine(i: number, get: (i: number) => DiffRow | undefined, me
     return { full: row, left: null, right: null, leftIndex: null, rightIndex: null };
   }
   const s = runStart(i, get, memo);
-  let m = 0;
-  while (get(s + m)?.kind === "del") m += 1;
-  // Count adds only as far as needed: position i − s decides which ones pair with what.
+  const { m, n } = block(s, get, memo);
   const p = i - s;
-  let n = 0;
-  while (n <= p && get(s + m + n)?.kind === "add") n += 1;
   const leftIndex = p < m ? s + p : null;
   const rightIndex = p < n ? s + m + p : null;
   return {
@@ -67,7 +84,5 @@ export function splitLine(i: number, get: (i: number) => DiffRow | undefined, me
 export function splitPlace(i: number, get: (i: number) => DiffRow | undefined, memo: RunMemo): number {
   if (get(i)?.kind !== "add") return i;
   const s = runStart(i, get, memo);
-  let m = 0;
-  while (get(s + m)?.kind === "del") m += 1;
-  return s + (i - s - m);
+  return s + (i - s - block(s, get, memo).m);
 }
