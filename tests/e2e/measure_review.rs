@@ -115,22 +115,6 @@ fn arm_timer(app: &WebDriver, target: &str, conditions: &[&str]) {
              }});
              if (r.seen.every(Boolean)) {{ mo.disconnect(); document.removeEventListener('click', onClick, true); }}
            }};
-           // Each IPC call made after the click: command, start and end (ms after the click).
-           r.calls = [];
-           const internals = window.__TAURI_INTERNALS__;
-           if (!internals.__timedInvoke) {{
-             const invoke = internals.invoke.bind(internals);
-             internals.__timedInvoke = true;
-             internals.invoke = (cmd, ...rest) => {{
-               const t = window.__timer;
-               if (!t || t.t0 === null) return invoke(cmd, ...rest);
-               const start = performance.now() - t.t0;
-               const done = () => t.calls.push([cmd, start, performance.now() - t.t0]);
-               const p = invoke(cmd, ...rest);
-               p.then(done, done);
-               return p;
-             }};
-           }}
            const mo = new MutationObserver(probe);
            mo.observe(document.body, {{ childList: true, subtree: true, characterData: true }});
            return true;
@@ -188,7 +172,6 @@ fn measure_review_first_screen_and_scroll() {
     );
     let rows_shown = "document.querySelector('[data-testid=diff-view] [data-testid=diff-row]')";
     let (mut tree, mut rows) = (Vec::new(), Vec::new());
-    let mut calls: std::collections::BTreeMap<String, Vec<(f64, f64)>> = Default::default();
     let mut facts = String::new();
     for _ in 0..RUNS {
         app.wait_for("the Review button", "document.querySelector('[data-testid=review-button]')", WAIT);
@@ -197,12 +180,6 @@ fn measure_review_first_screen_and_scroll() {
         let at = read_timer(app, "the file tree and the first diff rows");
         tree.push(at[0]);
         rows.push(at[1]);
-        for call in app.eval("window.__timer.calls").as_array().cloned().unwrap_or_default() {
-            let (cmd, start, end) = (call[0].as_str().unwrap_or_default(), call[1].as_f64(), call[2].as_f64());
-            if let (Some(s), Some(e)) = (start, end) {
-                calls.entry(cmd.to_owned()).or_default().push((s, e));
-            }
-        }
         facts = app
             .eval("document.querySelector('[data-testid=review-panel] .facts').textContent")
             .as_str()
@@ -224,14 +201,6 @@ fn measure_review_first_screen_and_scroll() {
             percentile(&s, 90.0),
             v.iter().map(|x| x.round() as i64).collect::<Vec<_>>()
         );
-    }
-
-    println!("\n| IPC call after the click ({RUNS} openings) | calls | start median | end median |");
-    println!("|---|---:|---:|---:|");
-    for (cmd, v) in &calls {
-        let starts = sorted(&v.iter().map(|c| c.0).collect::<Vec<_>>());
-        let ends = sorted(&v.iter().map(|c| c.1).collect::<Vec<_>>());
-        println!("| {cmd} | {} | {:.0} ms | {:.0} ms |", v.len(), percentile(&starts, 50.0), percentile(&ends, 50.0));
     }
 
     // The largest file: found through the filter (the tree is virtualised), then scrolled.
