@@ -11,6 +11,7 @@ mod desktop_notifier;
 pub mod ipc_error;
 mod lifecycle;
 mod opener;
+mod painting;
 mod tray;
 
 pub use app::{builder, builder_with};
@@ -19,5 +20,6 @@ use std::process::ExitCode;
 
 /// Entry point of the `grove` binary.
 pub fn main() -> ExitCode {
+    painting::choose();
     cli::main()
 }
