@@ -115,6 +115,8 @@ fn arm_timer(app: &WebDriver, target: &str, conditions: &[&str]) {
              }});
              if (r.seen.every(Boolean)) {{ mo.disconnect(); document.removeEventListener('click', onClick, true); }}
            }};
+           // The app records its IPC calls while this array exists (ui/src/ipc/index.ts).
+           window.__groveIpcLog = [];
            const mo = new MutationObserver(probe);
            mo.observe(document.body, {{ childList: true, subtree: true, characterData: true }});
            return true;
@@ -172,6 +174,8 @@ fn measure_review_first_screen_and_scroll() {
     );
     let rows_shown = "document.querySelector('[data-testid=diff-view] [data-testid=diff-row]')";
     let (mut tree, mut rows) = (Vec::new(), Vec::new());
+    // Each IPC call made after the click: (start, end) in ms after it, per command.
+    let mut calls: std::collections::BTreeMap<String, Vec<(f64, f64)>> = Default::default();
     let mut facts = String::new();
     for _ in 0..RUNS {
         app.wait_for("the Review button", "document.querySelector('[data-testid=review-button]')", WAIT);
@@ -180,6 +184,12 @@ fn measure_review_first_screen_and_scroll() {
         let at = read_timer(app, "the file tree and the first diff rows");
         tree.push(at[0]);
         rows.push(at[1]);
+        let log = app.eval("(() => { const t0 = window.__timer.t0; return window.__groveIpcLog.map(([c, s, e]) => [c, s - t0, e - t0]); })()");
+        for call in log.as_array().cloned().unwrap_or_default() {
+            if let (Some(cmd), Some(start), Some(end)) = (call[0].as_str(), call[1].as_f64(), call[2].as_f64()) {
+                calls.entry(cmd.to_owned()).or_default().push((start, end));
+            }
+        }
         facts = app
             .eval("document.querySelector('[data-testid=review-panel] .facts').textContent")
             .as_str()
@@ -201,6 +211,14 @@ fn measure_review_first_screen_and_scroll() {
             percentile(&s, 90.0),
             v.iter().map(|x| x.round() as i64).collect::<Vec<_>>()
         );
+    }
+
+    println!("\n| IPC call after the Review click ({RUNS} openings) | calls | sent (median) | answered (median) |");
+    println!("|---|---:|---:|---:|");
+    for (cmd, v) in &calls {
+        let starts = sorted(&v.iter().map(|c| c.0).collect::<Vec<_>>());
+        let ends = sorted(&v.iter().map(|c| c.1).collect::<Vec<_>>());
+        println!("| {cmd} | {} | {:.0} ms | {:.0} ms |", v.len(), percentile(&starts, 50.0), percentile(&ends, 50.0));
     }
 
     // The largest file: found through the filter (the tree is virtualised), then scrolled.

@@ -8,13 +8,16 @@ import { GroveError } from "../../ipc";
 import { operationError } from "../detail/facts";
 import { reviewCalls, type LandRequest, type ReviewCalls } from "./api";
 import { unsent } from "./comments";
-import type { Comment, DiffScope, DiffSummary, LandCheck, LandMethod, LandOutcome, NewComment } from "./wire";
+import { PAGE_ROWS } from "./pages";
+import type { Comment, DiffScope, DiffSummary, FileDiff, LandCheck, LandMethod, LandOutcome, NewComment } from "./wire";
 
 export type ReviewBusy = "viewed" | "reviewed" | "comment" | "send" | "discard" | "land" | "pr" | "resolve";
 
 export class Review {
   scope = $state<DiffScope>("branch");
-  summary = $state<DiffSummary | null>(null);
+  /** Raw, not deeply reactive: 2,000 files behind proxies cost the first screen tens of ms. It is
+   * replaced, never changed in place. */
+  summary = $state.raw<DiffSummary | null>(null);
   check = $state<LandCheck | null>(null);
   comments = $state<Comment[]>([]);
   selected = $state<string | null>(null);
@@ -35,6 +38,8 @@ export class Review {
   readonly #session: () => string;
   readonly #calls: ReviewCalls;
   #summaryGen = 0;
+  /** The selected file's first page, asked for as the summary arrived. */
+  #firstPage: { scope: DiffScope; path: string; limit: number; rows: Promise<FileDiff> } | null = null;
   #checkGen = 0;
 
   constructor(session: () => string, calls: ReviewCalls = reviewCalls) {
@@ -84,11 +89,27 @@ export class Review {
     const file = this.summary?.files.find((f) => f.path === path);
     if (file === undefined) return;
     const viewed = !file.viewed;
-    file.viewed = viewed;
+    this.#setViewedLocally(path, viewed);
     const ok = await this.#run("viewed", viewed ? "Mark viewed" : "Unmark viewed", () =>
       this.#calls.setViewed(this.#session(), path, viewed),
     );
-    if (ok === null) file.viewed = !viewed;
+    if (ok === null) this.#setViewedLocally(path, !viewed);
+  }
+
+  #setViewedLocally(path: string, viewed: boolean): void {
+    const summary = this.summary;
+    if (summary === null) return;
+    this.summary = { ...summary, files: summary.files.map((f) => (f.path === path ? { ...f, viewed } : f)) };
+  }
+
+  /** Rows of `path`'s diff: the first page may already be on its way (see #loadSummary). */
+  page(path: string, offset: number, limit: number): Promise<FileDiff> {
+    const early = this.#firstPage;
+    this.#firstPage = null;
+    if (early !== null && early.scope === this.scope && early.path === path && offset === 0 && limit === early.limit) {
+      return early.rows;
+    }
+    return this.#calls.file(this.#session(), this.scope, path, offset, limit);
   }
 
   async markReviewed(): Promise<void> {
@@ -163,6 +184,14 @@ export class Review {
       else this.unavailable.add(scope);
       if (this.selected === null || !summary.files.some((f) => f.path === this.selected)) {
         this.selected = summary.files[0]?.path ?? null;
+      }
+      // Asked for now, while the tree is drawn, rather than once the diff view has mounted:
+      // the first screen then waits on one round trip after the summary, not two in a row.
+      const path = this.selected;
+      if (path !== null && summary.scopeAvailable) {
+        const rows = this.#calls.file(this.#session(), scope, path, 0, PAGE_ROWS);
+        rows.catch(() => {}); // Its error, if any, reaches the view that asks for it.
+        this.#firstPage = { scope, path, limit: PAGE_ROWS, rows };
       }
     } catch (e) {
       if (gen === this.#summaryGen) this.error = operationError("Diff", asGroveError(e));

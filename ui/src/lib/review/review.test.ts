@@ -56,6 +56,25 @@ describe("Review", () => {
     expect(r.check?.base).toBe("main");
   });
 
+  it("asks for the first file's first page with the summary, and hands it to the view once", async () => {
+    const asked: string[] = [];
+    const { calls } = fakeCalls({
+      file: async (_s, scope, path, offset, limit) => {
+        asked.push(`${scope} ${path} ${offset} ${limit}`);
+        return { path, totalRows: 1, offset, rows: [], binary: false, huge: false };
+      },
+    });
+    const r = new Review(() => "s1", calls);
+    await r.refresh();
+    expect(asked, "the first page is on its way before any view asks").toEqual(["branch a.ts 0 200"]);
+    await r.page("a.ts", 0, 200);
+    expect(asked, "the view gets the page already asked for").toHaveLength(1);
+    await r.page("a.ts", 0, 200);
+    expect(asked, "a second view of the file asks again (the page may be stale)").toHaveLength(2);
+    await r.page("b.ts", 0, 200);
+    expect(asked.at(-1)).toBe("branch b.ts 0 200");
+  });
+
   it("drops the answer of a scope the user already left", async () => {
     const slow = deferred<DiffSummary>();
     const { calls } = fakeCalls({
