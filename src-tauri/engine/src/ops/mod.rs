@@ -77,12 +77,22 @@ use crate::ids::{ProjectId, SessionId};
 use crate::session::SessionRecord;
 use crate::store::{Store, StoreError};
 
-/// The running executable when it is the `grove` binary (the app or its CLI), which has the
-/// `hook` subcommand; other programs embedding the engine (tests, benchmarks) have none.
-fn grove_binary() -> Option<std::path::PathBuf> {
+/// The `grove` command line agents run for their hooks (and the demo agent runs as): the running
+/// executable when it is `grove`, the `grove` beside it when it is the window binary `grove-app`;
+/// other programs embedding the engine (tests, benchmarks) have no `hook` subcommand: `None`.
+pub fn grove_cli_binary() -> Option<std::path::PathBuf> {
     let exe = std::env::current_exe().ok()?;
-    let stem = exe.file_stem()?.to_string_lossy().into_owned();
-    (stem == "grove").then_some(exe)
+    match exe.file_stem()?.to_str()? {
+        "grove" => Some(exe),
+        // The window binary: its start loads GTK and WebKit, which an agent would wait for on every
+        // tool call; the command line installed beside it does the same work in a few ms. Without
+        // one (a partial install) the app's own binary still runs the command line.
+        "grove-app" => {
+            let cli = exe.with_file_name(format!("grove{}", std::env::consts::EXE_SUFFIX));
+            Some(if cli.is_file() { cli } else { exe })
+        }
+        _ => None,
+    }
 }
 
 /// The longest prompt or message, in characters (SPEC F2, §J): longer text is refused rather
@@ -131,7 +141,7 @@ impl Ops {
             store,
             config: Arc::new(config),
             tmux,
-            hook_program: grove_binary(),
+            hook_program: grove_cli_binary(),
             fail_at: None,
             now: Utc::now,
             start_grace: START_GRACE,
