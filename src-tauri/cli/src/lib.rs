@@ -355,13 +355,17 @@ fn exec_app(args: Vec<OsString>) -> ExitCode {
 
 fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode {
     match command {
-        Command::Ls { project, stored, fresh, json } => {
-            let path = match (stored, fresh) {
-                (true, _) => ls::ReadPath::Stored,
-                (_, true) => ls::ReadPath::Fresh,
-                _ => ls::ReadPath::Cached,
-            };
-            with_sessions(home, |s| async move { ls::run(&s, project.as_deref(), path, json).await })
+        // `--stored` and the default read are the same read in a CLI process (below).
+        Command::Ls { project, stored: _, fresh, json } => {
+            // A CLI process starts with an empty cache, so its cached read is always the cold read:
+            // the stored sessions, marked `stored`. Asking `list_cached` for it would also start a
+            // background refresh that the exiting process kills at once, spawning probes for
+            // nothing and letting a plain listing write to disk.
+            if fresh {
+                with_sessions(home, |s| async move { ls::run_fresh(&s, project.as_deref(), json).await })
+            } else {
+                ls::run_stored(home, project.as_deref(), json)
+            }
         }
         Command::Show { id, timeout_ms, json } => {
             with_sessions(home, |s| async move { show::run(&s, &id, Duration::from_millis(timeout_ms), json).await })
@@ -531,4 +535,19 @@ where
 /// Prints one pretty JSON document on stdout (the `--json` contract of ARCHITECTURE §3.5).
 pub(crate) fn print_json(value: &impl serde::Serialize) {
     println!("{}", serde_json::to_string_pretty(value).expect("CLI output types serialise"));
+}
+
+/// [`print_json`] for a large document: serialised straight into a buffered stdout, so the output
+/// starts before the end of the document is known and never exists twice in memory.
+pub(crate) fn write_json(value: &impl serde::Serialize) -> ExitCode {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(format!("cannot write the listing: {e}")),
+    }
 }

@@ -18,6 +18,7 @@
 //! `command` (bounded child processes).
 
 mod agent_hooks;
+mod cli_binary;
 mod command;
 mod confirm;
 mod error;
@@ -47,6 +48,7 @@ pub use agent_hooks::{
     ClaudeVersion, aider_notifications_command, claude_hook_events, claude_settings, codex_notify_override,
     codex_user_notify, parse_claude_version, shell_quote,
 };
+pub use cli_binary::grove_cli_binary;
 pub(crate) use command::{Cmd, kill_group};
 pub use command::{CommandError, CommandOutput};
 pub use confirm::START_GRACE;
@@ -76,24 +78,6 @@ use crate::config::Config;
 use crate::ids::{ProjectId, SessionId};
 use crate::session::SessionRecord;
 use crate::store::{Store, StoreError};
-
-/// The `grove` command line agents run for their hooks (and the demo agent runs as): the running
-/// executable when it is `grove`, the `grove` beside it when it is the window binary `grove-app`;
-/// other programs embedding the engine (tests, benchmarks) have no `hook` subcommand: `None`.
-pub fn grove_cli_binary() -> Option<std::path::PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    match exe.file_stem()?.to_str()? {
-        "grove" => Some(exe),
-        // The window binary: its start loads GTK and WebKit, which an agent would wait for on every
-        // tool call; the command line installed beside it does the same work in a few ms. Without
-        // one (a partial install) the app's own binary still runs the command line.
-        "grove-app" => {
-            let cli = exe.with_file_name(format!("grove{}", std::env::consts::EXE_SUFFIX));
-            Some(if cli.is_file() { cli } else { exe })
-        }
-        _ => None,
-    }
-}
 
 /// The longest prompt or message, in characters (SPEC F2, §J): longer text is refused rather
 /// than cut, so an agent never works from half a message.
