@@ -29,6 +29,7 @@ mod hook;
 mod interrupt;
 mod land;
 mod ls;
+mod ls_json;
 mod ops;
 mod show;
 
@@ -535,19 +536,4 @@ where
 /// Prints one pretty JSON document on stdout (the `--json` contract of ARCHITECTURE §3.5).
 pub(crate) fn print_json(value: &impl serde::Serialize) {
     println!("{}", serde_json::to_string_pretty(value).expect("CLI output types serialise"));
-}
-
-/// [`print_json`] for a large document: serialised straight into a buffered stdout, so the output
-/// starts before the end of the document is known and never exists twice in memory.
-pub(crate) fn write_json(value: &impl serde::Serialize) -> ExitCode {
-    use std::io::Write as _;
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    let written = serde_json::to_writer_pretty(&mut out, value)
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.write_all(b"\n"))
-        .and_then(|()| out.flush());
-    match written {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(format!("cannot write the listing: {e}")),
-    }
 }

@@ -4,8 +4,8 @@
 //! `enrichment = stored`. `--fresh` probes every live session, bounded per session.
 //!
 //! The stored read runs at the speed of the disk: no async runtime and no probes are set up for
-//! it, the store reads records on several cores, and `--json` streams each session to a buffered
-//! stdout as it is serialised instead of building the document in memory first.
+//! it, the store reads records on several cores, and `--json` is serialised on several cores too
+//! and streamed, chunk by chunk, to a buffered stdout ([`super::ls_json`]).
 
 use std::process::ExitCode;
 
@@ -15,9 +15,8 @@ use grove_engine::ids::ProjectId;
 use grove_engine::manager::{SessionList, SessionView, Sessions};
 use grove_engine::session::{AttentionLevel, DisplayStatus, Resolved, display_status};
 use grove_engine::store::Store;
-use grove_engine::store::StoreWarning;
 use serde::Serialize;
-use serde::ser::{SerializeSeq as _, Serializer};
+use std::io::Write as _;
 
 /// One session in `--json` output: the view (record, live fields, enrichment) plus what the
 /// engine's one resolver makes of it (SPEC A2a). `status` and `attention` stay for scripts that
@@ -36,35 +35,6 @@ impl<'a> ListedSession<'a> {
     pub fn new(view: &'a SessionView) -> Self {
         let resolved = view.resolve();
         Self { view, status: display_status(&view.record.lifecycle), attention: resolved.attention, resolved }
-    }
-}
-
-#[derive(Serialize)]
-struct Listing<'a> {
-    sessions: Listed<'a>,
-    warnings: &'a [StoreWarning],
-}
-
-/// The sessions of a listing, serialised one at a time as the writer takes them.
-struct Listed<'a> {
-    views: &'a [SessionView],
-    project: Option<&'a ProjectId>,
-}
-
-impl<'a> Listed<'a> {
-    fn iter(&self) -> impl Iterator<Item = ListedSession<'a>> + use<'a, '_> {
-        let project = self.project;
-        self.views.iter().filter(move |v| project.is_none_or(|p| &v.record.project_id == p)).map(ListedSession::new)
-    }
-}
-
-impl Serialize for Listed<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(None)?;
-        for session in self.iter() {
-            seq.serialize_element(&session)?;
-        }
-        seq.end()
     }
 }
 
@@ -102,14 +72,19 @@ pub async fn run_fresh(sessions: &Sessions, project: Option<&str>, json: bool) -
 }
 
 fn print_list(list: &SessionList, project: Option<&ProjectId>, json: bool) -> ExitCode {
-    let listed = Listed { views: &list.sessions, project };
+    let listed: Vec<&SessionView> =
+        list.sessions.iter().filter(|v| project.is_none_or(|p| &v.record.project_id == p)).collect();
     if json {
-        return super::write_json(&Listing { sessions: listed, warnings: &list.warnings });
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+        return match super::ls_json::write_listing(&mut out, &listed, &list.warnings).and_then(|()| out.flush()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => super::fail(format!("cannot write the listing: {e}")),
+        };
     }
     for warning in &list.warnings {
         eprintln!("warning: {warning}");
     }
-    let listed: Vec<ListedSession> = listed.iter().collect();
+    let listed: Vec<ListedSession> = listed.into_iter().map(ListedSession::new).collect();
     print!("{}", table(&listed, Utc::now()));
     ExitCode::SUCCESS
 }
