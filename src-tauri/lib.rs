@@ -5,7 +5,6 @@ mod app;
 mod attention;
 mod backend;
 pub mod bindings;
-mod cli;
 pub mod commands;
 mod desktop_notifier;
 pub mod ipc_error;
@@ -18,8 +17,18 @@ pub use app::{builder, builder_with};
 
 use std::process::ExitCode;
 
-/// Entry point of the `grove` binary.
+/// Entry point of the `grove-app` binary: the command line, which opens the window when no
+/// subcommand is given.
 pub fn main() -> ExitCode {
     painting::choose();
-    cli::main()
+    grove_cli::app_main(|launch| {
+        let grove_cli::AppLaunch { home, sources, config_path, demo } = launch;
+        match app::run(commands::AppContext { home, sources, config_path, demo }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                tracing::error!("Grove could not start: {e:#}");
+                ExitCode::FAILURE
+            }
+        }
+    })
 }

@@ -1,5 +1,6 @@
-//! The `grove` binary: the desktop app with no arguments, the CLI with a subcommand.
+//! The `grove` binary: the command line. It references only `grove_cli`, so it links none of the
+//! window's libraries (ARCHITECTURE §3.6); with no subcommand it execs `grove-app` beside it.
 
 fn main() -> std::process::ExitCode {
-    grove_app::main()
+    grove_cli::main()
 }

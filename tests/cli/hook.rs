@@ -390,8 +390,11 @@ fn a_terminal_on_stdin_is_not_read() {
 }
 
 /// Wall time of 50 sequential `grove hook claude-code` calls with a payload on stdin, printed as a
-/// markdown row. Run with `cargo test --test cli measure_hook_latency -- --ignored --nocapture`;
-/// `GROVE_BENCH_BIN` measures another build (a release binary) instead of the test's.
+/// markdown row, and what they cost Claude per tool call: it runs the hook command through a
+/// shell and waits for it, twice per call (PreToolUse and PostToolUse; the other registered events
+/// come once per turn or per session). Run with `cargo test --test cli measure_hook_latency --
+/// --ignored --nocapture`; `GROVE_BENCH_BIN` measures another build (a release binary) instead of
+/// the test's.
 #[test]
 #[ignore = "a measurement, not a check"]
 fn measure_hook_latency() {
@@ -418,14 +421,36 @@ fn measure_hook_latency() {
         let p99 = ms(samples[(samples.len() * 99).div_ceil(100) - 1]);
         (median, p99)
     };
+    // As Claude runs a command hook: through `sh -c`, the program path quoted.
+    let through_shell = |stdin: &[u8]| {
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", &format!("'{bin}' hook claude-code")])
+            .env("GROVE_HOME", &home)
+            .env("GROVE_PROJECT", PROJECT)
+            .env("GROVE_SESSION", SESSION);
+        let start = Instant::now();
+        let out = run_with_stdin(command, stdin);
+        let took = start.elapsed();
+        assert!(out.status.success());
+        took
+    };
     let hook: Vec<Duration> = (0..50).map(|_| time(&["hook", "claude-code"], payload.as_bytes())).collect();
     let version: Vec<Duration> = (0..50).map(|_| time(&["--version"], b"")).collect();
-    assert_eq!(events(&home).len(), 50);
+    let shell: Vec<Duration> = (0..50).map(|_| through_shell(payload.as_bytes())).collect();
+    assert_eq!(events(&home).len(), 100);
     let (median, p99) = stats(hook);
     let (v_median, v_p99) = stats(version);
+    let (s_median, s_p99) = stats(shell);
     println!("| command | runs | median | p99 |");
     println!("|---|---|---|---|");
     println!("| `grove hook claude-code` (payload on stdin) | 50 | {median:.1} ms | {p99:.1} ms |");
     println!("| `grove --version` (process start floor) | 50 | {v_median:.1} ms | {v_p99:.1} ms |");
+    println!("| `sh -c 'grove hook claude-code'` (one Claude hook event) | 50 | {s_median:.1} ms | {s_p99:.1} ms |");
+    println!(
+        "| per tool call: PreToolUse + PostToolUse, each waited for | 2 x 50 | {:.1} ms | {:.1} ms |",
+        2.0 * s_median,
+        2.0 * s_p99
+    );
     println!("binary: {bin}");
 }

@@ -4,6 +4,7 @@
 mod agent_config;
 mod app_stop;
 mod basics;
+mod binaries;
 mod demo;
 mod dialogs;
 mod diff;

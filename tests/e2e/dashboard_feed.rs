@@ -12,7 +12,9 @@ use crate::harness::{Display, Driver, TestHome, Theme, save_screenshot};
 use crate::seed::{self, Fleet};
 use crate::webdriver::WebDriver;
 
-const APP: &str = env!("CARGO_BIN_EXE_grove");
+const APP: &str = env!("CARGO_BIN_EXE_grove-app");
+/// The command line, as agents and users run it; with no subcommand it execs the window binary.
+const CLI: &str = env!("CARGO_BIN_EXE_grove");
 
 /// Rows as the list renders them: key, state glyph and group of every row in the DOM.
 fn rendered_rows(app: &WebDriver) -> Vec<(String, String, String)> {
@@ -55,7 +57,7 @@ fn write_config(home: &TestHome, repo: &Path) {
         "[projects.demo]\nname = \"Demo\"\npath = {repo}\ndefault_branch = \"main\"\nsession_prefix = \"demo\"\n\
          agent = \"demo\"\npost_create = [\"sleep 2\"]\n\n[agents.demo]\ncommand = {exe}\nargs = [\"demo-agent\"]\n",
         repo = quoted(repo.to_str().unwrap()),
-        exe = quoted(APP),
+        exe = quoted(CLI),
     );
     let path = home.config_path();
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::harness::{Display, Driver, TestHome, Theme, save_screenshot};
 use crate::webdriver::WebDriver;
 
-const APP: &str = env!("CARGO_BIN_EXE_grove");
+const APP: &str = env!("CARGO_BIN_EXE_grove-app");
 
 /// Runs one app under `theme`, checks the shell, and returns the page's background colour.
 fn check_shell(display: &Display, theme: Theme, screenshot: &str) -> String {

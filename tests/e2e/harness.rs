@@ -275,12 +275,12 @@ pub mod proc {
         std::fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap_or_default()
     }
 
-    /// The `grove` app whose environment has this GROVE_HOME.
+    /// The `grove-app` window process whose environment has this GROVE_HOME.
     pub fn find_app(grove_home: &Path) -> Option<i32> {
         let wanted = format!("GROVE_HOME={}", grove_home.display());
         std::fs::read_dir("/proc").ok()?.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok()).find(|pid| {
             let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
-            exe.file_name().is_some_and(|n| n == "grove")
+            exe.file_name().is_some_and(|n| n == "grove-app")
                 && read(*pid, "environ").split('\0').any(|v| v == wanted)
                 && read(*pid, "cmdline").split('\0').nth(1).is_none_or(str::is_empty)
         })

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::harness::{Display, Driver, Extras, TestHome, Theme, proc, save_screenshot};
 use crate::quit_restore::{TmuxServer, grove, repo};
 
-const APP: &str = env!("CARGO_BIN_EXE_grove");
+const APP: &str = env!("CARGO_BIN_EXE_grove-app");
 const WAIT: Duration = Duration::from_secs(30);
 
 /// One project whose agent is the fake Claude Code CLI.

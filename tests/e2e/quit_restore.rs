@@ -13,7 +13,9 @@ use serde_json::Value;
 use crate::harness::{Display, Driver, TestHome, Theme, proc, save_screenshot};
 use crate::webdriver::WebDriver;
 
-const APP: &str = env!("CARGO_BIN_EXE_grove");
+const APP: &str = env!("CARGO_BIN_EXE_grove-app");
+/// The command line, as agents and users run it; with no subcommand it execs the window binary.
+const CLI: &str = env!("CARGO_BIN_EXE_grove");
 const UNCOMMITTED: &str = "NOTES-uncommitted.md";
 
 /// Ends the tmux server of the test's home on drop, whatever the test did.
@@ -27,7 +29,7 @@ impl Drop for TmuxServer {
 }
 
 pub(crate) fn grove(home: &TestHome, args: &[&str]) -> Output {
-    Command::new(APP)
+    Command::new(CLI)
         .args(args)
         .env("GROVE_HOME", home.grove_home())
         .env("GROVE_CONFIG", home.config_path())
@@ -61,7 +63,7 @@ pub(crate) fn write_config(home: &TestHome) {
          [agents.demo]\ncommand = {}\nargs = [\"demo-agent\"]\n",
         quoted(&alpha),
         quoted(&beta),
-        quoted(Path::new(APP)),
+        quoted(Path::new(CLI)),
     );
     let path = home.config_path();
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -215,7 +217,7 @@ fn quitting_stops_and_records_every_session_and_the_next_start_restores_them() {
     // first and exits; the CLI keeps working while the app runs.
     let pid = proc::find_app(&home.grove_home()).expect("the app's process");
     let bus = proc::environ(pid, "DBUS_SESSION_BUS_ADDRESS").expect("the app's session bus");
-    let second = Command::new(APP)
+    let second = Command::new(CLI)
         .env("GROVE_HOME", home.grove_home())
         .env("GROVE_CONFIG", home.config_path())
         .env("HOME", home.user_home())

@@ -15,7 +15,7 @@ use crate::harness::{Display, Driver, TestHome, Theme, save_screenshot};
 use crate::quit_restore::{TmuxServer, grove, repo};
 use crate::webdriver::WebDriver;
 
-const APP: &str = env!("CARGO_BIN_EXE_grove");
+const APP: &str = env!("CARGO_BIN_EXE_grove-app");
 
 /// How long the issue allows between the agent's event and the dashboard showing it.
 const WITHIN: Duration = Duration::from_secs(1);

@@ -12,7 +12,7 @@ use crate::harness::{Display, Driver, TestHome, Theme, proc, save_screenshot};
 use crate::quit_restore::{TmuxServer, grove, repo};
 use crate::webdriver::WebDriver;
 
-const APP: &str = env!("CARGO_BIN_EXE_grove");
+const APP: &str = env!("CARGO_BIN_EXE_grove-app");
 
 /// Bound on waits for the agent or tmux (not a performance figure).
 const WAIT: Duration = Duration::from_secs(30);

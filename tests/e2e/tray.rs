@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::harness::{Display, Driver, Extras, TestHome, Theme, proc};
 use crate::quit_restore::{Fleet, assert_clean_quit, grove, tmux_sessions, wait_for_exit};
 
-const APP: &str = env!("CARGO_BIN_EXE_grove");
+const APP: &str = env!("CARGO_BIN_EXE_grove-app");
 const WAIT: Duration = Duration::from_secs(30);
 
 /// `gdbus call` on the app's private bus; the printed GVariant text.

@@ -4,8 +4,13 @@
 //! per-record cost, and the peak RSS after the 10 000 case. The files are written directly (no
 //! fsync) because only reading is measured; the page cache is warm, as it is for a running app
 //! that lists repeatedly.
+//!
+//! With a `grove` binary built (`$GROVE_BIN`, else the workspace's release or debug one), it also
+//! times the whole process of `grove ls --stored --json` over the 10 000 records (issue #20: start,
+//! read, resolve and write the JSON to a pipe).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -54,6 +59,7 @@ fn main() {
         ));
         if count == 10_000 {
             rows.push(format!("| (peak RSS after the 10 000 case: {}) | | | | | | |", peak_rss()));
+            rows.push(whole_process(dir.path(), count));
         }
     }
     println!("| records | avg size | runs | median | min | max | per record (median) |");
@@ -61,6 +67,49 @@ fn main() {
     for row in rows {
         println!("{row}");
     }
+}
+
+/// `grove ls --stored --json` over the records under `root`, whole process, as a table row.
+fn whole_process(root: &Path, count: usize) -> String {
+    let Some(bin) = grove_binary() else {
+        return "| `grove ls --stored --json`, whole process: skipped, no grove binary built | | | | | | |".into();
+    };
+    let run = || {
+        let start = Instant::now();
+        let out = Command::new(&bin)
+            .args(["ls", "--stored", "--json"])
+            .env("GROVE_HOME", root)
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("run grove");
+        let took = start.elapsed();
+        assert!(out.status.success(), "grove ls --stored --json failed");
+        (took, out.stdout.len())
+    };
+    // Untimed: warms the page cache for the binary.
+    let (_, bytes) = run();
+    let runs = 15;
+    let mut times: Vec<Duration> = (0..runs).map(|_| run().0).collect();
+    times.sort();
+    let build = bin.parent().and_then(Path::file_name).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+    format!(
+        "| {count}: `grove ls --stored --json`, whole process ({build} build) | {} KiB of JSON | {runs} | {:.1} ms | {:.1} ms | {:.1} ms | {:.2} µs |",
+        bytes / 1024,
+        times[runs / 2].as_secs_f64() * 1e3,
+        times[0].as_secs_f64() * 1e3,
+        times[runs - 1].as_secs_f64() * 1e3,
+        times[runs / 2].as_secs_f64() * 1e6 / count as f64,
+    )
+}
+
+/// `$GROVE_BIN`, else the workspace's release or debug `grove` (the command line).
+fn grove_binary() -> Option<PathBuf> {
+    if let Some(bin) = std::env::var_os("GROVE_BIN") {
+        return Some(PathBuf::from(bin));
+    }
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target");
+    ["release", "debug"].iter().map(|p| target.join(p).join("grove")).find(|p| p.is_file())
 }
 
 fn check(listed: &grove_engine::store::StoredSessions, count: usize) {

@@ -7,7 +7,8 @@
 //!   the user's program (read from their config, never written) is chained after Grove's.
 //! - Aider: `--notifications --notifications-command <grove hook aider>`.
 //!
-//! The hook program is the `grove` binary itself (`grove hook <agent>`).
+//! The hook program is the `grove` command line (`grove hook <agent>`, see `grove_cli_binary`),
+//! never the window binary, whose start would load GTK and WebKit on every event.
 
 use std::collections::HashMap;
 use std::ffi::OsStr;

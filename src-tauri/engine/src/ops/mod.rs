@@ -18,6 +18,7 @@
 //! `command` (bounded child processes).
 
 mod agent_hooks;
+mod cli_binary;
 mod command;
 mod confirm;
 mod error;
@@ -47,6 +48,7 @@ pub use agent_hooks::{
     ClaudeVersion, aider_notifications_command, claude_hook_events, claude_settings, codex_notify_override,
     codex_user_notify, parse_claude_version, shell_quote,
 };
+pub use cli_binary::grove_cli_binary;
 pub(crate) use command::{Cmd, kill_group};
 pub use command::{CommandError, CommandOutput};
 pub use confirm::START_GRACE;
@@ -76,14 +78,6 @@ use crate::config::Config;
 use crate::ids::{ProjectId, SessionId};
 use crate::session::SessionRecord;
 use crate::store::{Store, StoreError};
-
-/// The running executable when it is the `grove` binary (the app or its CLI), which has the
-/// `hook` subcommand; other programs embedding the engine (tests, benchmarks) have none.
-fn grove_binary() -> Option<std::path::PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let stem = exe.file_stem()?.to_string_lossy().into_owned();
-    (stem == "grove").then_some(exe)
-}
 
 /// The longest prompt or message, in characters (SPEC F2, §J): longer text is refused rather
 /// than cut, so an agent never works from half a message.
@@ -131,7 +125,7 @@ impl Ops {
             store,
             config: Arc::new(config),
             tmux,
-            hook_program: grove_binary(),
+            hook_program: grove_cli_binary(),
             fail_at: None,
             now: Utc::now,
             start_grace: START_GRACE,

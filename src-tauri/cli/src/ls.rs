@@ -2,23 +2,21 @@
 //! activity and attention level, through the read paths of SPEC D6. The default is the cached
 //! read; a CLI process holds no warm cache, so that is the cold read: stored data at once, marked
 //! `enrichment = stored`. `--fresh` probes every live session, bounded per session.
+//!
+//! The stored read runs at the speed of the disk: no async runtime and no probes are set up for
+//! it, the store reads records on several cores, and `--json` is serialised on several cores too
+//! and streamed, chunk by chunk, to a buffered stdout ([`super::ls_json`]).
 
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
+use grove_engine::home::GroveHome;
 use grove_engine::ids::ProjectId;
 use grove_engine::manager::{SessionList, SessionView, Sessions};
 use grove_engine::session::{AttentionLevel, DisplayStatus, Resolved, display_status};
-use grove_engine::store::StoreWarning;
+use grove_engine::store::Store;
 use serde::Serialize;
-
-/// Which read path `grove ls` uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReadPath {
-    Stored,
-    Cached,
-    Fresh,
-}
+use std::io::Write as _;
 
 /// One session in `--json` output: the view (record, live fields, enrichment) plus what the
 /// engine's one resolver makes of it (SPEC A2a). `status` and `attention` stay for scripts that
@@ -40,42 +38,54 @@ impl<'a> ListedSession<'a> {
     }
 }
 
-#[derive(Debug, Serialize)]
-struct Listing<'a> {
-    sessions: Vec<ListedSession<'a>>,
-    warnings: &'a [StoreWarning],
+/// The project named on the command line, or exit 2 for a malformed one.
+fn project_arg(project: Option<&str>) -> Result<Option<ProjectId>, ExitCode> {
+    project.map(ProjectId::new).transpose().map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
 }
 
-pub async fn run(sessions: &Sessions, project: Option<&str>, path: ReadPath, json: bool) -> ExitCode {
-    let project = match project.map(ProjectId::new).transpose() {
+/// The stored and the cached read, which in a CLI process are the same (module doc): the records
+/// on disk, marked `stored`, without a runtime or a probe.
+pub fn run_stored(home: &GroveHome, project: Option<&str>, json: bool) -> ExitCode {
+    let project = match project_arg(project) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let list: SessionList = match path {
-        // A CLI process starts with an empty cache, so its cached read is always the cold read:
-        // the stored sessions, marked `stored`. Asking `list_cached` for it would also start a
-        // background refresh that the exiting process kills at once, spawning probes for nothing
-        // and letting a plain listing write to disk.
-        ReadPath::Stored | ReadPath::Cached => sessions.list_stored().await,
-        ReadPath::Fresh => sessions.list_fresh().await,
+    let stored = Store::new(home.clone()).list_stored();
+    let list = SessionList {
+        sessions: stored.sessions.into_iter().map(SessionView::stored).collect(),
+        warnings: stored.warnings,
     };
-    let listed: Vec<ListedSession> = list
-        .sessions
-        .iter()
-        .filter(|v| project.as_ref().is_none_or(|p| &v.record.project_id == p))
-        .map(ListedSession::new)
-        .collect();
+    print_list(&list, project.as_ref(), json)
+}
+
+/// The live read: every session probed now, bounded per session.
+pub async fn run_fresh(sessions: &Sessions, project: Option<&str>, json: bool) -> ExitCode {
+    let project = match project_arg(project) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let list = sessions.list_fresh().await;
+    print_list(&list, project.as_ref(), json)
+}
+
+fn print_list(list: &SessionList, project: Option<&ProjectId>, json: bool) -> ExitCode {
+    let listed: Vec<&SessionView> =
+        list.sessions.iter().filter(|v| project.is_none_or(|p| &v.record.project_id == p)).collect();
     if json {
-        super::print_json(&Listing { sessions: listed, warnings: &list.warnings });
-    } else {
-        for warning in &list.warnings {
-            eprintln!("warning: {warning}");
-        }
-        print!("{}", table(&listed, Utc::now()));
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+        return match super::ls_json::write_listing(&mut out, &listed, &list.warnings).and_then(|()| out.flush()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => super::fail(format!("cannot write the listing: {e}")),
+        };
     }
+    for warning in &list.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let listed: Vec<ListedSession> = listed.into_iter().map(ListedSession::new).collect();
+    print!("{}", table(&listed, Utc::now()));
     ExitCode::SUCCESS
 }
 

@@ -1,6 +1,12 @@
 //! The command line (ARCHITECTURE §3.5). `grove` alone opens the app; each subcommand is a thin
 //! adapter over the engine that prints a table, or one JSON document with `--json`.
+//!
+//! This crate has no tauri dependency (ARCHITECTURE §3.6): the `grove` binary links only it, so a
+//! subcommand, and above all `grove hook`, starts without loading GTK and WebKit. With no
+//! subcommand `grove` execs the window binary, `grove-app`, from beside itself; `grove-app` runs
+//! this same command line through [`app_main`] and opens the window itself.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,8 +21,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::commands::AppContext;
-
 mod app_stop;
 mod config_check;
 mod diff;
@@ -25,6 +29,7 @@ mod hook;
 mod interrupt;
 mod land;
 mod ls;
+mod ls_json;
 mod ops;
 mod show;
 
@@ -266,8 +271,40 @@ impl Command {
     }
 }
 
-/// Parses the command line and runs the app or the subcommand.
+/// The window binary's name: `grove` with no subcommand execs it from its own directory.
+pub const APP_BINARY: &str = "grove-app";
+
+/// What opening the window needs, settled by the command line so that `grove-app` and the CLI
+/// agree on the home, the config files and the demo project.
+pub struct AppLaunch {
+    pub home: GroveHome,
+    /// The config files in force (the demo project's as the running file in demo mode).
+    pub sources: ConfigSources,
+    pub config_path: PathBuf,
+    /// Set when no config exists and the built-in demo project stands in for one.
+    pub demo: Option<DemoProject>,
+}
+
+/// Entry point of the `grove` binary: a subcommand runs here; none hands the whole command line
+/// over to `grove-app`, so this process never loads the window's libraries.
 pub fn main() -> ExitCode {
+    dispatch(|_| exec_app(std::env::args_os().skip(1).collect()))
+}
+
+/// Entry point of the `grove-app` binary: the same command line, but with no subcommand it opens
+/// the window through `open` (logging set up, demo project resolved) instead of exec'ing.
+pub fn app_main(open: impl FnOnce(AppLaunch) -> ExitCode) -> ExitCode {
+    dispatch(|config| {
+        let home = GroveHome::from_env();
+        let _log = logging::init(&home, "info");
+        let (sources, demo) = with_demo_fallback(ConfigSources::from_env(config), &home);
+        let config_path = sources.running.clone().unwrap_or_else(|| sources.global.clone());
+        open(AppLaunch { home, sources, config_path, demo })
+    })
+}
+
+/// Parses the command line and runs the subcommand, or `no_subcommand` with the `--config` given.
+fn dispatch(no_subcommand: impl FnOnce(Option<PathBuf>) -> ExitCode) -> ExitCode {
     // Agents run `grove hook` for every event: it takes its arguments raw and runs before anything
     // else (no parser that could print a usage error, no logging, no config, no runtime).
     if let Some(args) = hook::fast_path_args(std::env::args_os()) {
@@ -278,41 +315,58 @@ pub fn main() -> ExitCode {
     if let Some(Command::Hook { agent, args }) = cli.command {
         return hook::run(std::iter::once(agent).chain(args).map(Into::into).collect());
     }
+    let Some(command) = cli.command else { return no_subcommand(cli.config) };
     let home = GroveHome::from_env();
     let sources = ConfigSources::from_env(cli.config.clone());
-    match cli.command {
-        None => {
-            let _log = logging::init(&home, "info");
-            let (sources, demo) = with_demo_fallback(sources, &home);
-            let config_path = sources.running.clone().unwrap_or_else(|| sources.global.clone());
-            match crate::app::run(AppContext { home, sources, config_path, demo }) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    tracing::error!("Grove could not start: {e:#}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Some(command) => {
-            restore_default_sigpipe();
-            // The CLI keeps stderr for its own messages; details still reach the log files.
-            let _log = logging::init(&home, "warn");
-            // The name only: arguments can carry prompts and messages, which stay out of logs.
-            tracing::info!(version = grove_engine::VERSION, "grove {}", command.name());
-            run(command, &home, &sources)
-        }
+    restore_default_sigpipe();
+    // The CLI keeps stderr for its own messages; details still reach the log files.
+    let _log = logging::init(&home, "warn");
+    // The name only: arguments can carry prompts and messages, which stay out of logs.
+    tracing::info!(version = grove_engine::VERSION, "grove {}", command.name());
+    run(command, &home, &sources)
+}
+
+/// Replaces this process with `grove-app` from the same directory, with the same arguments: the
+/// pid stays the one the caller started (the single-instance hand-over and `grove stop --app`
+/// see the window's process), and nothing of the command line stays resident.
+fn exec_app(args: Vec<OsString>) -> ExitCode {
+    let app = match std::env::current_exe() {
+        Ok(exe) => exe.with_file_name(format!("{APP_BINARY}{}", std::env::consts::EXE_SUFFIX)),
+        Err(e) => return fail(format!("cannot open the app: cannot locate the grove binary: {e}")),
+    };
+    if !app.is_file() {
+        return fail(format!(
+            "cannot open the app: {} is missing; the window is a separate binary installed beside `grove`",
+            app.display()
+        ));
+    }
+    let mut command = std::process::Command::new(&app);
+    command.args(args);
+    #[cfg(unix)]
+    {
+        let e = std::os::unix::process::CommandExt::exec(&mut command);
+        fail(format!("cannot open the app {}: {e}", app.display()))
+    }
+    #[cfg(not(unix))]
+    match command.status() {
+        Ok(status) => ExitCode::from(status.code().map_or(1, |c| c.clamp(0, 255) as u8)),
+        Err(e) => fail(format!("cannot open the app {}: {e}", app.display())),
     }
 }
 
 fn run(command: Command, home: &GroveHome, sources: &ConfigSources) -> ExitCode {
     match command {
-        Command::Ls { project, stored, fresh, json } => {
-            let path = match (stored, fresh) {
-                (true, _) => ls::ReadPath::Stored,
-                (_, true) => ls::ReadPath::Fresh,
-                _ => ls::ReadPath::Cached,
-            };
-            with_sessions(home, |s| async move { ls::run(&s, project.as_deref(), path, json).await })
+        // `--stored` and the default read are the same read in a CLI process (below).
+        Command::Ls { project, stored: _, fresh, json } => {
+            // A CLI process starts with an empty cache, so its cached read is always the cold read:
+            // the stored sessions, marked `stored`. Asking `list_cached` for it would also start a
+            // background refresh that the exiting process kills at once, spawning probes for
+            // nothing and letting a plain listing write to disk.
+            if fresh {
+                with_sessions(home, |s| async move { ls::run_fresh(&s, project.as_deref(), json).await })
+            } else {
+                ls::run_stored(home, project.as_deref(), json)
+            }
         }
         Command::Show { id, timeout_ms, json } => {
             with_sessions(home, |s| async move { show::run(&s, &id, Duration::from_millis(timeout_ms), json).await })
@@ -407,7 +461,9 @@ fn with_demo_fallback(sources: ConfigSources, home: &GroveHome) -> (ConfigSource
     if sources.running.is_some() || sources.global.exists() {
         return (sources, None);
     }
-    let exe = match std::env::current_exe() {
+    // The demo agent runs as `<grove> demo-agent`: the command line, not the window binary, so it
+    // starts without the window's libraries, and the app and the CLI write the same config.
+    let exe = match grove_engine::ops::grove_cli_binary().map_or_else(std::env::current_exe, Ok) {
         Ok(exe) => exe,
         Err(e) => {
             tracing::warn!("no demo project: cannot locate the grove binary: {e}");

@@ -47,14 +47,16 @@ pub fn stop_app(home: &GroveHome) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The recorded pid must still be a `grove` executable: a pid reused by another program after a
+/// The recorded pid must still be a Grove executable (`grove-app`, the window, or `grove`, which
+/// runs it too when that is the only binary installed): a pid reused by another program after a
 /// crash must never be signalled (SPEC G4).
 #[cfg(target_os = "linux")]
 fn owned_by_grove(pid: u32) -> Result<(), String> {
     let exe = std::fs::read_link(format!("/proc/{pid}/exe")).map_err(|e| format!("cannot inspect it: {e}"))?;
     let name = exe.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    // A rebuilt binary shows as "grove (deleted)".
-    if name == "grove" || name.starts_with("grove ") {
+    // A rebuilt binary shows as "grove-app (deleted)".
+    let name = name.strip_suffix(" (deleted)").unwrap_or(&name);
+    if name == "grove" || name == super::APP_BINARY {
         Ok(())
     } else {
         Err(format!("it runs {}, not grove", exe.display()))
