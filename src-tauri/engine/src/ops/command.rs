@@ -83,6 +83,8 @@ pub struct Cmd {
     cwd: Option<PathBuf>,
     env: Vec<(OsString, OsString)>,
     env_remove: Vec<OsString>,
+    /// Bytes written to the child's stdin (then closed); `None`: stdin is empty.
+    input: Option<std::sync::Arc<[u8]>>,
     timeout: Duration,
 }
 
@@ -95,6 +97,7 @@ impl Cmd {
             cwd: None,
             env: Vec::new(),
             env_remove: Vec::new(),
+            input: None,
             timeout,
         }
     }
@@ -127,6 +130,13 @@ impl Cmd {
         self
     }
 
+    /// Feeds `bytes` to the child's stdin, so one process can answer a whole list (`git cat-file
+    /// --batch-check`) instead of one process per item.
+    pub fn input(mut self, bytes: impl Into<std::sync::Arc<[u8]>>) -> Self {
+        self.input = Some(bytes.into());
+        self
+    }
+
     /// The command line for messages: program and words, shortened.
     pub fn display(&self) -> String {
         let words = std::iter::once(&self.program).chain(&self.args).map(|w| w.to_string_lossy());
@@ -139,7 +149,8 @@ impl Cmd {
         // No `kill_on_drop`: [`Running`] ends the whole group on drop, leader included, SIGTERM
         // first; `kill_on_drop` would SIGKILL the leader at once, and a git killed that way leaves
         // its lock files behind for the rollback to trip over.
-        command.args(&self.args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let stdin = if self.input.is_some() { Stdio::piped() } else { Stdio::null() };
+        command.args(&self.args).stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped());
         if let Some(dir) = &self.cwd {
             command.current_dir(dir);
         }
@@ -149,9 +160,19 @@ impl Cmd {
         command.envs(self.env.iter().map(|(k, v)| (k, v)));
         #[cfg(unix)]
         command.process_group(0);
-        let child = command
+        let mut child = command
             .spawn()
             .map_err(|e| CommandError::CannotStart { command: self.display(), reason: e.to_string() })?;
+        if let (Some(bytes), Some(mut pipe)) = (self.input.clone(), child.stdin.take()) {
+            // Written on a task of its own while the caller reads stdout: a child that answers
+            // as it reads would otherwise fill its stdout pipe and never read the rest. A child
+            // that exits early closes the pipe; the write error is then of no interest.
+            tokio::spawn(async move {
+                use tokio::io::AsyncWriteExt;
+                let _ = pipe.write_all(&bytes).await;
+                let _ = pipe.shutdown().await;
+            });
+        }
         Ok(Running { pgid: child.id(), child })
     }
 
