@@ -2,7 +2,8 @@
 //! and comments that go back to the agent.
 //!
 //! - `snapshot`: the worktree's full state as a commit, through a temporary index.
-//! - `summary`: the changed files between two trees, cached by the pair of tree ids.
+//! - `summary`: the changed files between two trees, cached by the pair of tree ids; `sizes`:
+//!   their blobs' sizes, which make a file `huge` too.
 //! - `rows`: one file's patch as flat, clipped rows, streamed and paged.
 //! - `scope`: which two commits a scope compares (branch, since the last review, last turn).
 //! - `state`: the review state file (viewed marks, comments).
@@ -23,6 +24,7 @@ mod marks;
 mod ops;
 mod rows;
 mod scope;
+mod sizes;
 mod snapshot;
 mod state;
 mod summary;

@@ -23,7 +23,17 @@ impl Ops {
         let range = scope::range(&target.dir, session.as_str(), scope, &base, &snap)
             .await
             .map_err(|c| fail(OpStep::Diff, c))?;
-        let uncommitted = uncommitted(&target, &snap).await.map_err(|c| fail(OpStep::Diff, c))?;
+        // The uncommitted count and the file list are independent git work: side by side, so the
+        // file list's size lookup (one `cat-file` for every blob) costs no extra wall time.
+        let listed = async {
+            let Some(range) = &range else { return Ok(None) };
+            let changes = changes_of(&target, range).await.map_err(|c| fail(OpStep::Diff, c))?;
+            let state = self.load_state(&target).await.map_err(|c| fail(OpStep::ReviewState, c))?;
+            Ok::<_, OpError>(Some((changes, state)))
+        };
+        let (uncommitted, listed) = tokio::join!(uncommitted(&target, &snap), listed);
+        let uncommitted = uncommitted.map_err(|c| fail(OpStep::Diff, c))?;
+        let listed = listed?;
         let mut summary = DiffSummary {
             session: session.to_string(),
             scope,
@@ -38,9 +48,7 @@ impl Ops {
             deletions: 0,
             scope_available: range.is_some(),
         };
-        let Some(range) = range else { return Ok(summary) };
-        let changes = changes_of(&target, &range).await.map_err(|c| fail(OpStep::Diff, c))?;
-        let state = self.load_state(&target).await.map_err(|c| fail(OpStep::ReviewState, c))?;
+        let (Some(range), Some((changes, state))) = (range, listed) else { return Ok(summary) };
         summary.base_commit = range.from;
         summary.head_commit = range.to;
         summary.additions = changes.additions;

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use super::git::git;
+use super::sizes;
 use super::types::{ChangeStatus, FileChange};
 use super::{HUGE_BYTES, HUGE_ROWS, MAX_SUMMARY_BYTES};
 use crate::ops::Cause;
@@ -79,6 +80,26 @@ pub(crate) async fn changes(dir: &Path, from: &str, to: &str) -> Result<Arc<Chan
     if let Some(hit) = cached(&key) {
         return Ok(hit);
     }
+    // The sizes come from a second, cheap listing (no rename detection, no line counts) on its own
+    // process, while the numstat reads every blob: the lookup adds no wall time to the summary.
+    let (listed, sizes) = tokio::join!(list(dir, from, to), sizes::blob_sizes(dir, from, to));
+    let mut changes = parse(&listed?)?;
+    let sizes = sizes?;
+    for c in &mut changes.files {
+        c.file.old_size = sizes.get(&c.old_blob).copied();
+        c.file.new_size = sizes.get(&c.new_blob).copied();
+        // A 10 MB one-line file is one row to numstat, but no view should receive it whole.
+        if c.file.old_size.max(c.file.new_size).is_some_and(|s| s > HUGE_BYTES) {
+            c.file.huge = true;
+        }
+    }
+    let changes = Arc::new(changes);
+    remember(key, changes.clone());
+    Ok(changes)
+}
+
+/// The raw and numstat records of `from..to`, at most [`MAX_SUMMARY_BYTES`] of them.
+async fn list(dir: &Path, from: &str, to: &str) -> Result<Vec<u8>, Cause> {
     let mut bytes = Vec::new();
     let mut too_big = false;
     git(dir)
@@ -96,11 +117,7 @@ pub(crate) async fn changes(dir: &Path, from: &str, to: &str) -> Result<Arc<Chan
         let mb = MAX_SUMMARY_BYTES / (1024 * 1024);
         return Err(Cause::Invalid(format!("the change lists more than {mb} MB of file names; too large to review")));
     }
-    let mut changes = parse(&bytes)?;
-    add_sizes(dir, &mut changes).await?;
-    let changes = Arc::new(changes);
-    remember(key, changes.clone());
-    Ok(changes)
+    Ok(bytes)
 }
 
 /// Parses raw records (all first) then numstat records (same order), both NUL-separated.
@@ -172,50 +189,6 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Changes, Cause> {
     }
     changes.files.sort_by(|a, b| a.file.path.cmp(&b.file.path));
     Ok(changes)
-}
-
-/// Fills in each file's blob sizes and marks files with a side over [`HUGE_BYTES`] huge: a 10 MB
-/// one-line file is one row to numstat, but no view should receive it whole. One `git cat-file
-/// --batch-check` reads every size from the object headers (no blob is inflated), whatever the
-/// number of files.
-async fn add_sizes(dir: &Path, changes: &mut Changes) -> Result<(), Cause> {
-    let absent = |id: &str| id.bytes().all(|b| b == b'0');
-    let mut ids: Vec<&str> = Vec::new();
-    for c in &changes.files {
-        ids.extend([c.old_blob.as_str(), c.new_blob.as_str()].into_iter().filter(|id| !absent(id)));
-    }
-    if ids.is_empty() {
-        return Ok(());
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    let mut input = ids.join("\n").into_bytes();
-    input.push(b'\n');
-    // Streamed, not `output()`: the answer for 100,000 files is over its 1 MiB cap.
-    let mut answer = Vec::with_capacity(ids.len() * 56);
-    git(dir)
-        .args(["cat-file", "--batch-check=%(objectname) %(objectsize)"])
-        .input(input)
-        .stream(|chunk| {
-            answer.extend_from_slice(chunk);
-            true
-        })
-        .await?;
-    // "<id> <size>", or "<id> missing" for a submodule's commit, which is not in this repository.
-    let sizes: HashMap<&str, u64> = std::str::from_utf8(&answer)
-        .unwrap_or("")
-        .lines()
-        .filter_map(|l| l.split_once(' '))
-        .filter_map(|(id, size)| Some((id, size.parse().ok()?)))
-        .collect();
-    for c in &mut changes.files {
-        c.file.old_size = sizes.get(c.old_blob.as_str()).copied();
-        c.file.new_size = sizes.get(c.new_blob.as_str()).copied();
-        if c.file.old_size.max(c.file.new_size).is_some_and(|s| s > HUGE_BYTES) {
-            c.file.huge = true;
-        }
-    }
-    Ok(())
 }
 
 /// A path as text. Git paths are bytes; a name that is not UTF-8 is shown lossily (and cannot be
