@@ -355,6 +355,23 @@ fn excerpt(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// More input than a pipe holds, echoed back while it is written: the write runs beside the
+    /// read, so neither side waits for the other forever.
+    #[tokio::test]
+    async fn input_reaches_stdin_however_large_while_stdout_is_read() {
+        let input: Vec<u8> = (0..1_000_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let mut echoed = Vec::new();
+        Cmd::new("cat", Duration::from_secs(10))
+            .input(input.clone())
+            .stream(|chunk| {
+                echoed.extend_from_slice(chunk);
+                true
+            })
+            .await
+            .expect("cat runs");
+        assert!(echoed == input, "cat echoed {} of the {} bytes given on stdin", echoed.len(), input.len());
+    }
+
     #[tokio::test]
     async fn argv_words_reach_the_program_unchanged() {
         let hostile = "it's \"$(echo no)\" `x` \\";
