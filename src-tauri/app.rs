@@ -79,6 +79,7 @@ pub fn builder_with<R: Runtime>(
             sessions::open_pr,
             review::review_summary,
             review::review_file,
+            review::review_context,
             review::review_state,
             review::review_set_viewed,
             review::review_add_comment,

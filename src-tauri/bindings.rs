@@ -78,6 +78,7 @@ pub fn typescript() -> String {
         grove_engine::review::FileChange,
         grove_engine::review::ChangeStatus,
         grove_engine::review::FileDiff,
+        grove_engine::review::FileContext,
         grove_engine::review::DiffRow,
         grove_engine::review::RowKind,
         grove_engine::review::Comment,

@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "open_pr",
     "review_summary",
     "review_file",
+    "review_context",
     "review_state",
     "review_set_viewed",
     "review_add_comment",

@@ -6,7 +6,9 @@ use grove_engine::disk::DiskUsage;
 use grove_engine::ids::SessionId;
 use grove_engine::land::{LandCheck, LandMethod, LandOptions, LandOutcome, ReclaimOutcome};
 use grove_engine::ops::SendOutcome;
-use grove_engine::review::{Comment, DiffScope, DiffSummary, FileDiff, NewComment, ReviewState};
+use grove_engine::review::{
+    Comment, ContextLines, DiffScope, DiffSummary, FileContext, FileDiff, NewComment, ReviewState,
+};
 
 use super::backend;
 use crate::backend::BackendCell;
@@ -40,6 +42,24 @@ pub async fn review_file(
     let backend = backend(&cell).await?;
     let id = SessionId::new(session)?;
     Ok(backend.ops().file_diff(&id, scope, &path, offset, limit.min(MAX_PAGE_ROWS)).await?)
+}
+
+/// `review_context`: unchanged lines `from..=to` of a file's new side, numbered from `oldFrom` on
+/// the old side, for the diff's expanders (UI §1.12). The engine caps the range.
+#[tauri::command]
+#[allow(clippy::too_many_arguments)] // The IPC's flat arguments, one per field the UI sends.
+pub async fn review_context(
+    cell: tauri::State<'_, BackendCell>,
+    session: String,
+    scope: DiffScope,
+    path: String,
+    from: u32,
+    to: u32,
+    old_from: u32,
+) -> Result<FileContext, IpcError> {
+    let backend = backend(&cell).await?;
+    let id = SessionId::new(session)?;
+    Ok(backend.ops().file_context(&id, scope, &path, ContextLines { from, to, old_from }).await?)
 }
 
 /// `review_state`: viewed files and comments (SPEC K2, K3).

@@ -78,6 +78,22 @@ pub(super) fn rows() -> Vec<Row> {
     cases.extend(number_cases(&file(json!(KNOWN)), "limit", u32::MAX.into()));
     rows.push(row("review_file", cases));
 
+    let context =
+        |s: Value| json!({"session": s, "scope": "branch", "path": "src/a.rs", "from": 1, "to": 20, "oldFrom": 1});
+    let mut cases = session_cases(context, "session");
+    cases.extend(scope_cases(&context(json!(KNOWN))));
+    cases.extend(path_cases(|p| with(context(json!(KNOWN)), "path", p), "path"));
+    for key in ["from", "to", "oldFrom"] {
+        cases.extend(number_cases(&context(json!(KNOWN)), key, u32::MAX.into()));
+    }
+    for (what, from, to, old_from) in
+        [("line 0", 0, 20, 1), ("old line 0", 1, 20, 0), ("inverted range", 20, 1, 20), ("over 500 lines", 1, 900, 1)]
+    {
+        let args = json!({"session": KNOWN, "scope": "branch", "path": "src/a.rs", "from": from, "to": to, "oldFrom": old_from});
+        cases.push(case(format!("range: {what}"), args, Expect::Code("invalid_input")));
+    }
+    rows.push(row("review_context", cases));
+
     let viewed = |s: Value| json!({"session": s, "path": "src/a.rs", "viewed": true});
     let mut cases = session_cases(viewed, "session");
     cases.extend(path_cases(|p| with(viewed(json!(KNOWN)), "path", p), "path"));

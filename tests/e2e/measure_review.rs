@@ -297,14 +297,14 @@ fn measure_review_huge_line_keeps_terminal_responsive() {
     app.wait_for("the huge file in the tree", &format!("document.querySelector({open:?})"), WAIT);
     let view = format!("[data-testid=diff-view][data-path=\"{HUGE}\"]");
     let rows = format!("document.querySelector('{view} [data-testid=diff-row]')");
-    arm_timer(app, &open, &[&format!("document.querySelector('[data-testid=review-show-huge]') || {rows}")]);
+    arm_timer(app, &open, &[&format!("document.querySelector('[data-testid=diff-show-anyway]') || {rows}")]);
     app.click(&app.find(&open));
     let click = read_timer(app, "the huge file's answer")[0];
-    let collapsed = app.eval("Boolean(document.querySelector('[data-testid=review-show-huge]'))") == true;
+    let collapsed = app.eval("Boolean(document.querySelector('[data-testid=diff-show-anyway]'))") == true;
     let mut shown = None;
     if collapsed {
-        arm_timer(app, "[data-testid=review-show-huge]", &[&rows]);
-        app.click(&app.by_test_id("review-show-huge"));
+        arm_timer(app, "[data-testid=diff-show-anyway]", &[&rows]);
+        app.click(&app.by_test_id("diff-show-anyway"));
         shown = Some(read_timer(app, "the huge file's clipped row")[0]);
     }
     let clipped = app.eval(&format!("document.querySelectorAll('{view} .clipped').length"));

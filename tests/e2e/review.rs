@@ -22,6 +22,8 @@ const WAIT: Duration = Duration::from_secs(30);
 
 /// The file the test leaves uncommitted in the worktree, for the comments and the commit-first path.
 const NOTES: &str = "notes.md";
+/// A file of the demo's base that the test changes near its end.
+const CODE: &str = "todo.py";
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git").args(args).current_dir(dir).output().expect("run git");
@@ -120,6 +122,11 @@ fn a_session_is_reviewed_commented_and_landed_from_the_window() {
     finish_turn(home, id, events_file, 1);
     // Uncommitted work beside the agent's commit: the review shows it (K1), landing asks first (K4).
     std::fs::write(worktree.join(NOTES), "# Notes\n\nKeep the list short.\nSort by date.\n").unwrap();
+    // A change at the end of a longer file, so lines above its hunk are hidden until expanded.
+    let code = std::fs::read_to_string(worktree.join(CODE)).unwrap();
+    let changed = code.replace("print(render(items))", "print(render(items) or \"Nothing to do.\")");
+    assert_ne!(code, changed, "the demo's {CODE} no longer ends with the line this test changes");
+    std::fs::write(worktree.join(CODE), changed).unwrap();
     let base_before = git(repo, &["rev-parse", "main"]);
 
     // Open the review from the detail panel.
@@ -184,6 +191,20 @@ fn a_session_is_reviewed_commented_and_landed_from_the_window() {
         "[...document.querySelectorAll('[data-testid=review-comment]')].filter(c => c.textContent.includes('sent')).length === 2",
         WAIT,
     );
+
+    // Hunks expand for context (UI §1.12): the lines above todo.py's one hunk appear on request.
+    click_css(app, "todo.py in the tree", &format!("button[aria-label=\"Open {CODE}\"]"));
+    let view = format!("[data-testid=diff-view][data-path=\"{CODE}\"]");
+    let context_rows = format!("document.querySelectorAll('{view} [data-testid=diff-row][data-kind=context]').length");
+    let before = app.wait_for(
+        "todo.py's diff with an expander above its hunk",
+        &format!("document.querySelector('{view} [data-testid=diff-expand]') ? [{context_rows}] : null"),
+        WAIT,
+    )[0]
+    .as_u64()
+    .unwrap_or_default();
+    click_css(app, "the expander", &format!("{view} [data-testid=diff-expand]"));
+    app.wait_for("the hidden lines shown as context rows", &format!("{context_rows} > {before}"), WAIT);
     finish_turn(home, id, events_file, 2);
 
     // Land (K4): the uncommitted notes are committed on confirmation, then squashed into main.
@@ -208,7 +229,7 @@ fn a_session_is_reviewed_commented_and_landed_from_the_window() {
     let commits = git(repo, &["rev-list", &format!("{base_before}..main")]);
     assert_eq!(commits.lines().count(), 1, "main gains exactly one squashed commit, got {commits:?}");
     let files = git(repo, &["diff", "--name-only", &base_before, "main"]);
-    assert_eq!(files.lines().collect::<Vec<_>>(), ["TODO.md", NOTES], "the commit carries the session's change");
+    assert_eq!(files.lines().collect::<Vec<_>>(), ["TODO.md", NOTES, CODE], "the commit carries the session's change");
     let todo = git(repo, &["show", "main:TODO.md"]);
     assert!(todo.contains("Add a clear command"), "the agent's work is in main:\n{todo}");
     assert_eq!(git(repo, &["show", &format!("main:{NOTES}")]).lines().count(), 4, "the notes landed whole");

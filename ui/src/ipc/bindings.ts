@@ -383,9 +383,32 @@ newMode?: string,
  */
 viewed: boolean, 
 /**
- * Too large to show whole: its rows come only page by page, on request.
+ * Too large to show whole (over 20,000 changed lines, or a side over 4 MB): its rows come
+ * only page by page, on request.
  */
-huge: boolean, };
+huge: boolean, 
+/**
+ * The size in bytes before the change; `null` for an added file (or a submodule).
+ */
+oldSize: number | null, 
+/**
+ * The size in bytes after the change; `null` for a deleted file (or a submodule).
+ */
+newSize: number | null, };
+
+export type FileContext = { 
+/**
+ * The path.
+ */
+path: string, 
+/**
+ * Context rows with both line numbers, in order; fewer than asked when the file ends first.
+ */
+rows: Array<DiffRow>, 
+/**
+ * The file ends within (or before) the lines asked for: nothing lies below the last row.
+ */
+endOfFile: boolean, };
 
 export type FileDiff = { 
 /**

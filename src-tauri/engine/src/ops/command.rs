@@ -83,6 +83,8 @@ pub struct Cmd {
     cwd: Option<PathBuf>,
     env: Vec<(OsString, OsString)>,
     env_remove: Vec<OsString>,
+    /// Bytes written to the child's stdin (then closed); `None`: stdin is empty.
+    input: Option<std::sync::Arc<[u8]>>,
     timeout: Duration,
 }
 
@@ -95,6 +97,7 @@ impl Cmd {
             cwd: None,
             env: Vec::new(),
             env_remove: Vec::new(),
+            input: None,
             timeout,
         }
     }
@@ -127,6 +130,13 @@ impl Cmd {
         self
     }
 
+    /// Feeds `bytes` to the child's stdin, so one process can answer a whole list (`git cat-file
+    /// --batch-check`) instead of one process per item.
+    pub fn input(mut self, bytes: impl Into<std::sync::Arc<[u8]>>) -> Self {
+        self.input = Some(bytes.into());
+        self
+    }
+
     /// The command line for messages: program and words, shortened.
     pub fn display(&self) -> String {
         let words = std::iter::once(&self.program).chain(&self.args).map(|w| w.to_string_lossy());
@@ -139,7 +149,8 @@ impl Cmd {
         // No `kill_on_drop`: [`Running`] ends the whole group on drop, leader included, SIGTERM
         // first; `kill_on_drop` would SIGKILL the leader at once, and a git killed that way leaves
         // its lock files behind for the rollback to trip over.
-        command.args(&self.args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let stdin = if self.input.is_some() { Stdio::piped() } else { Stdio::null() };
+        command.args(&self.args).stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped());
         if let Some(dir) = &self.cwd {
             command.current_dir(dir);
         }
@@ -149,9 +160,19 @@ impl Cmd {
         command.envs(self.env.iter().map(|(k, v)| (k, v)));
         #[cfg(unix)]
         command.process_group(0);
-        let child = command
+        let mut child = command
             .spawn()
             .map_err(|e| CommandError::CannotStart { command: self.display(), reason: e.to_string() })?;
+        if let (Some(bytes), Some(mut pipe)) = (self.input.clone(), child.stdin.take()) {
+            // Written on a task of its own while the caller reads stdout: a child that answers
+            // as it reads would otherwise fill its stdout pipe and never read the rest. A child
+            // that exits early closes the pipe; the write error is then of no interest.
+            tokio::spawn(async move {
+                use tokio::io::AsyncWriteExt;
+                let _ = pipe.write_all(&bytes).await;
+                let _ = pipe.shutdown().await;
+            });
+        }
         Ok(Running { pgid: child.id(), child })
     }
 
@@ -333,6 +354,23 @@ fn excerpt(text: &str) -> String {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    /// More input than a pipe holds, echoed back while it is written: the write runs beside the
+    /// read, so neither side waits for the other forever.
+    #[tokio::test]
+    async fn input_reaches_stdin_however_large_while_stdout_is_read() {
+        let input: Vec<u8> = (0..1_000_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let mut echoed = Vec::new();
+        Cmd::new("cat", Duration::from_secs(10))
+            .input(input.clone())
+            .stream(|chunk| {
+                echoed.extend_from_slice(chunk);
+                true
+            })
+            .await
+            .expect("cat runs");
+        assert!(echoed == input, "cat echoed {} of the {} bytes given on stdin", echoed.len(), input.len());
+    }
 
     #[tokio::test]
     async fn argv_words_reach_the_program_unchanged() {

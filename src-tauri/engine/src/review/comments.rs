@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use super::git::git;
+use super::lines::read_lines;
 use super::types::{Comment, Side};
-use super::{MAX_COMMENT_CHARS, MAX_COMMENT_LINES, MAX_ROW_CHARS};
+use super::{MAX_COMMENT_CHARS, MAX_COMMENT_LINES};
 use crate::ops::{Cause, MAX_MESSAGE_CHARS};
 
 /// The most characters a snippet keeps; longer ones are cut (and compared cut, so the anchor
@@ -42,48 +42,15 @@ pub(crate) async fn lines_at(
     line: u32,
     end_line: u32,
 ) -> Result<Option<String>, Cause> {
-    let mut current = 1u32;
-    let mut lines: Vec<Vec<u8>> = Vec::new();
-    let mut partial: Vec<u8> = Vec::new();
-    let keep = |current: u32| current >= line && current <= end_line;
-    let result = git(dir)
-        .args(["cat-file", "blob", &format!("{commit}:{path}")])
-        .stream(|chunk| {
-            let mut rest = chunk;
-            while let Some(end) = rest.iter().position(|b| *b == b'\n') {
-                if keep(current) {
-                    push_capped(&mut partial, &rest[..end]);
-                    lines.push(std::mem::take(&mut partial));
-                }
-                current += 1;
-                rest = &rest[end + 1..];
-                if current > end_line {
-                    return false;
-                }
-            }
-            if keep(current) {
-                push_capped(&mut partial, rest);
-            }
-            true
-        })
-        .await;
-    if result.is_err() {
+    let Ok(read) = read_lines(dir, &format!("{commit}:{path}"), line, end_line).await else {
         // No such file in that commit (deleted, or a path git does not know).
         return Ok(None);
-    }
-    if keep(current) && !partial.is_empty() {
-        lines.push(partial);
-    }
-    if lines.len() as u32 != end_line - line + 1 {
+    };
+    if read.lines.len() as u32 != end_line - line + 1 {
         return Ok(None);
     }
-    let text = lines.iter().map(|l| String::from_utf8_lossy(l).into_owned()).collect::<Vec<_>>().join("\n");
+    let text = read.lines.iter().map(|l| String::from_utf8_lossy(&l.bytes).into_owned()).collect::<Vec<_>>().join("\n");
     Ok(Some(cut(&text, MAX_SNIPPET_CHARS)))
-}
-
-fn push_capped(line: &mut Vec<u8>, bytes: &[u8]) {
-    let room = (MAX_ROW_CHARS * 4).saturating_sub(line.len());
-    line.extend_from_slice(&bytes[..bytes.len().min(room)]);
 }
 
 fn cut(text: &str, max: usize) -> String {

@@ -2,10 +2,12 @@
 //! and comments that go back to the agent.
 //!
 //! - `snapshot`: the worktree's full state as a commit, through a temporary index.
-//! - `summary`: the changed files between two trees, cached by the pair of tree ids.
+//! - `summary`: the changed files between two trees, cached by the pair of tree ids; `sizes`:
+//!   their blobs' sizes, which make a file `huge` too.
 //! - `rows`: one file's patch as flat, clipped rows, streamed and paged.
 //! - `scope`: which two commits a scope compares (branch, since the last review, last turn).
 //! - `state`: the review state file (viewed marks, comments).
+//! - `lines`: a range of a blob's lines, streamed; `context`: those lines as the expanders' rows.
 //! - `comments`: snippets, the outdated check and the message that sends comments.
 //! - `ops`, `marks`: the [`crate::ops::Ops`] methods the app and the CLI call (diff and refs;
 //!   viewed marks and comments), on `target` (record, worktree, snapshot, state file).
@@ -15,11 +17,14 @@
 //! a UI thread; the state file is read and written on the blocking pool.
 
 mod comments;
+mod context;
 mod git;
+mod lines;
 mod marks;
 mod ops;
 mod rows;
 mod scope;
+mod sizes;
 mod snapshot;
 mod state;
 mod summary;
@@ -28,11 +33,12 @@ mod turns;
 mod types;
 
 pub use comments::comments_message;
+pub use context::ContextLines;
 pub use summary::clear_cache;
 pub use turns::{MakeOps, TurnEnds, TurnTracker};
 pub use types::{
-    ChangeStatus, Comment, DiffRow, DiffScope, DiffSummary, FileChange, FileDiff, NewComment, ReviewState, RowKind,
-    Side,
+    ChangeStatus, Comment, DiffRow, DiffScope, DiffSummary, FileChange, FileContext, FileDiff, NewComment, ReviewState,
+    RowKind, Side,
 };
 
 use crate::ops::Cause;
@@ -45,6 +51,9 @@ pub const HUGE_ROWS: u32 = 20_000;
 pub const HUGE_BYTES: u64 = 4 * 1024 * 1024;
 /// The most rows one `file_diff` call returns, whatever limit it asks for.
 pub const MAX_PAGE_ROWS: u32 = 2_000;
+/// The most lines one `file_context` call returns: an expander shows 20 at a time, "show all"
+/// of a gap a few hundred at most.
+pub const MAX_CONTEXT_LINES: u32 = 500;
 /// The most bytes of file list git may print for one summary (about 100,000 files).
 const MAX_SUMMARY_BYTES: usize = 64 * 1024 * 1024;
 /// The most characters of one comment: several must fit in one message of 10,000.

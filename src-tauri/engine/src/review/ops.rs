@@ -19,20 +19,27 @@ impl Ops {
         let fail = failer(session);
         let target = self.review_target(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
         let snap = fresh_snapshot(&target).await.map_err(|c| fail(OpStep::Snapshot, c))?;
-        // Independent git calls run side by side: each costs more in starting a process than in
-        // its work, and the review's first screen waits for all of them.
-        let base_and_range = async {
-            let base = scope::base(&target.dir, &target.base_branch, &snap).await?;
-            let range = scope::range(&target.dir, session.as_str(), scope, &base, &snap).await?;
-            Ok::<_, Cause>((base, range))
+        // The uncommitted count and the rest are independent git work, and so are the file list
+        // and the review state: side by side, since each git call costs more in starting a
+        // process than in its work, and the review's first screen waits for all of them.
+        let listed = async {
+            let base = scope::base(&target.dir, &target.base_branch, &snap).await.map_err(|c| fail(OpStep::Diff, c))?;
+            let range = scope::range(&target.dir, session.as_str(), scope, &base, &snap)
+                .await
+                .map_err(|c| fail(OpStep::Diff, c))?;
+            let Some(range) = range else { return Ok::<_, OpError>((base, None)) };
+            let (changes, state) = tokio::join!(changes_of(&target, &range), self.load_state(&target));
+            let changes = changes.map_err(|c| fail(OpStep::Diff, c))?;
+            let state = state.map_err(|c| fail(OpStep::ReviewState, c))?;
+            Ok((base, Some((range, changes, state))))
         };
-        let (based, uncommitted) = tokio::join!(base_and_range, uncommitted(&target, &snap));
-        let (base, range) = based.map_err(|c| fail(OpStep::Diff, c))?;
+        let (uncommitted, listed) = tokio::join!(uncommitted(&target, &snap), listed);
         let uncommitted = uncommitted.map_err(|c| fail(OpStep::Diff, c))?;
+        let (base, listed) = listed?;
         let mut summary = DiffSummary {
             session: session.to_string(),
             scope,
-            base_label: range.as_ref().map_or_else(|| base.label.clone(), |r| r.label.clone()),
+            base_label: listed.as_ref().map_or_else(|| base.label.clone(), |(r, _, _)| r.label.clone()),
             base_commit: String::new(),
             head_commit: snap.commit.clone(),
             ahead: base.ahead,
@@ -41,12 +48,9 @@ impl Ops {
             files: Vec::new(),
             additions: 0,
             deletions: 0,
-            scope_available: range.is_some(),
+            scope_available: listed.is_some(),
         };
-        let Some(range) = range else { return Ok(summary) };
-        let (changes, state) = tokio::join!(changes_of(&target, &range), self.load_state(&target));
-        let changes = changes.map_err(|c| fail(OpStep::Diff, c))?;
-        let state = state.map_err(|c| fail(OpStep::ReviewState, c))?;
+        let Some((range, changes, state)) = listed else { return Ok(summary) };
         summary.base_commit = range.from;
         summary.head_commit = range.to;
         summary.additions = changes.additions;

@@ -144,7 +144,7 @@ impl RowReader {
 
 /// The line as text, at most [`MAX_ROW_CHARS`] characters; whether it was cut. A multi-byte
 /// character split by the byte bound becomes U+FFFD, and only then, at the very end.
-fn clip(bytes: &[u8]) -> (String, bool) {
+pub(super) fn clip(bytes: &[u8]) -> (String, bool) {
     let text = String::from_utf8_lossy(bytes);
     match text.char_indices().nth(MAX_ROW_CHARS) {
         Some((at, _)) => (text[..at].to_owned(), true),

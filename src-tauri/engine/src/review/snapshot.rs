@@ -132,7 +132,18 @@ impl TempIndex {
         let name = format!("grove-review-{}-{n}.index", std::process::id());
         let path = index.with_file_name(name);
         match std::fs::copy(index, &path) {
-            Ok(_) => {}
+            // The copy keeps the index's modification time: git trusts an entry whose file is
+            // older than the index, so a fresh time would hide a same-size edit made in the same
+            // clock tick as the last `git add` (git's "racy clean" check compares against it).
+            Ok(_) => {
+                let kept = std::fs::metadata(index)
+                    .and_then(|m| m.modified())
+                    .and_then(|at| std::fs::File::options().write(true).open(&path).and_then(|f| f.set_modified(at)));
+                if let Err(e) = kept {
+                    let _ = std::fs::remove_file(&path);
+                    return Err(Cause::io("keep the modification time of", &path, e));
+                }
+            }
             // A fresh repository has no index yet: `add -A` builds one from nothing.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(Cause::io("copy the index to", &path, e)),

@@ -8,8 +8,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use super::git::git;
+use super::sizes;
 use super::types::{ChangeStatus, FileChange};
-use super::{HUGE_ROWS, MAX_SUMMARY_BYTES};
+use super::{HUGE_BYTES, HUGE_ROWS, MAX_SUMMARY_BYTES};
 use crate::ops::Cause;
 
 /// One changed path as git reported it, with the blob ids the viewed marks compare against.
@@ -79,6 +80,26 @@ pub(crate) async fn changes(dir: &Path, from: &str, to: &str) -> Result<Arc<Chan
     if let Some(hit) = cached(&key) {
         return Ok(hit);
     }
+    // The sizes come from a second, cheap listing (no rename detection, no line counts) on its own
+    // process, while the numstat reads every blob: the lookup adds no wall time to the summary.
+    let (listed, sizes) = tokio::join!(list(dir, from, to), sizes::blob_sizes(dir, from, to));
+    let mut changes = parse(&listed?)?;
+    let sizes = sizes?;
+    for c in &mut changes.files {
+        c.file.old_size = sizes.get(&c.old_blob).copied();
+        c.file.new_size = sizes.get(&c.new_blob).copied();
+        // A 10 MB one-line file is one row to numstat, but no view should receive it whole.
+        if c.file.old_size.max(c.file.new_size).is_some_and(|s| s > HUGE_BYTES) {
+            c.file.huge = true;
+        }
+    }
+    let changes = Arc::new(changes);
+    remember(key, changes.clone());
+    Ok(changes)
+}
+
+/// The raw and numstat records of `from..to`, at most [`MAX_SUMMARY_BYTES`] of them.
+async fn list(dir: &Path, from: &str, to: &str) -> Result<Vec<u8>, Cause> {
     let mut bytes = Vec::new();
     let mut too_big = false;
     git(dir)
@@ -96,9 +117,7 @@ pub(crate) async fn changes(dir: &Path, from: &str, to: &str) -> Result<Arc<Chan
         let mb = MAX_SUMMARY_BYTES / (1024 * 1024);
         return Err(Cause::Invalid(format!("the change lists more than {mb} MB of file names; too large to review")));
     }
-    let changes = Arc::new(parse(&bytes)?);
-    remember(key, changes.clone());
-    Ok(changes)
+    Ok(bytes)
 }
 
 /// Parses raw records (all first) then numstat records (same order), both NUL-separated.
@@ -163,6 +182,8 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Changes, Cause> {
             new_mode: (mode_changed && !absent(&new_mode)).then_some(new_mode),
             viewed: false,
             huge: additions.unwrap_or(0).saturating_add(deletions.unwrap_or(0)) > HUGE_ROWS,
+            old_size: None,
+            new_size: None,
         };
         changes.files.push(Change { file, old_blob, new_blob });
     }

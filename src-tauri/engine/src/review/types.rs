@@ -128,8 +128,15 @@ pub struct FileChange {
     pub new_mode: Option<String>,
     /// The user marked this version of the file viewed (SPEC K2).
     pub viewed: bool,
-    /// Too large to show whole: its rows come only page by page, on request.
+    /// Too large to show whole (over 20,000 changed lines, or a side over 4 MB): its rows come
+    /// only page by page, on request.
     pub huge: bool,
+    /// The size in bytes before the change; `null` for an added file (or a submodule).
+    #[ts(type = "number | null")]
+    pub old_size: Option<u64>,
+    /// The size in bytes after the change; `null` for a deleted file (or a submodule).
+    #[ts(type = "number | null")]
+    pub new_size: Option<u64>,
 }
 
 /// One page of a file's diff.
@@ -165,6 +172,19 @@ pub struct DiffRow {
     pub text: String,
     /// The line was longer and `text` is its start.
     pub clipped: bool,
+}
+
+/// Unchanged lines of a file between (or around) its hunks, read from the new side of the change
+/// for the review's expanders (UI §1.12: hunks expand for context).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FileContext {
+    /// The path.
+    pub path: String,
+    /// Context rows with both line numbers, in order; fewer than asked when the file ends first.
+    pub rows: Vec<DiffRow>,
+    /// The file ends within (or before) the lines asked for: nothing lies below the last row.
+    pub end_of_file: bool,
 }
 
 /// A comment on lines of a session's diff (SPEC K3).

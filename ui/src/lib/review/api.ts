@@ -3,10 +3,12 @@
 // (`dialog_open` on a refused send) like every other operation. Tests pass their own `ReviewCalls`.
 
 import { call } from "../../ipc";
+import type { ContextRequest } from "./expand";
 import type {
   Comment,
   DiffScope,
   DiffSummary,
+  FileContext,
   FileDiff,
   LandCheck,
   LandMethod,
@@ -26,6 +28,7 @@ export interface LandRequest {
 export interface ReviewCalls {
   summary(session: string, scope: DiffScope): Promise<DiffSummary>;
   file(session: string, scope: DiffScope, path: string, offset: number, limit: number): Promise<FileDiff>;
+  context(session: string, scope: DiffScope, path: string, lines: ContextRequest): Promise<FileContext>;
   state(session: string): Promise<ReviewState>;
   setViewed(session: string, path: string, viewed: boolean): Promise<void>;
   addComment(session: string, comment: NewComment): Promise<Comment>;
@@ -41,6 +44,8 @@ export const reviewCalls: ReviewCalls = {
   summary: (session, scope) => call<DiffSummary>("review_summary", { session, scope }),
   file: (session, scope, path, offset, limit) =>
     call<FileDiff>("review_file", { session, scope, path, offset, limit }),
+  context: (session, scope, path, { from, to, oldFrom }) =>
+    call<FileContext>("review_context", { session, scope, path, from, to, oldFrom }),
   state: (session) => call<ReviewState>("review_state", { session }),
   setViewed: (session, path, viewed) => call<void>("review_set_viewed", { session, path, viewed }),
   addComment: (session, comment) => call<Comment>("review_add_comment", { session, comment }),

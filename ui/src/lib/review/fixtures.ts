@@ -4,7 +4,7 @@
 import type { Comment, DiffRow, FileChange, LandCheck } from "./wire";
 
 export function change(path: string, over: Partial<FileChange> = {}): FileChange {
-  return { path, status: "modified", additions: 1, deletions: 0, binary: false, viewed: false, huge: false, ...over };
+  return { path, status: "modified", additions: 1, deletions: 0, binary: false, viewed: false, huge: false, oldSize: 10, newSize: 12, ...over };
 }
 
 export function row(kind: DiffRow["kind"], old: number | null, neu: number | null, text = ""): DiffRow {

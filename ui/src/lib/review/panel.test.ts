@@ -4,11 +4,12 @@
 import { render } from "svelte/server";
 import { describe, expect, it } from "vitest";
 import BatchBar from "./BatchBar.svelte";
+import DiffCollapsed from "./DiffCollapsed.svelte";
 import FileTree from "./FileTree.svelte";
 import { change, landCheck } from "./fixtures";
 import ReviewHeader from "./ReviewHeader.svelte";
 import { treeRows } from "./tree";
-import type { LandCheck } from "./wire";
+import type { FileChange, LandCheck } from "./wire";
 
 const noop = () => {};
 
@@ -97,5 +98,28 @@ describe("FileTree", () => {
     expect(body).toContain("No review marked yet");
     expect(body).toMatch(/disabled[^>]*data-testid="review-scope-turn"|data-testid="review-scope-turn"[^>]*disabled/);
     expect(body).toContain(">bin<");
+  });
+});
+
+describe("DiffCollapsed", () => {
+  const collapsed = (file: FileChange) => render(DiffCollapsed, { props: { file, onShow: noop } }).body;
+
+  it("collapses a huge file with its line count and size, and offers Show anyway", () => {
+    const body = collapsed(change("big.min.js", { huge: true, additions: 1, deletions: 0, oldSize: null, newSize: 10 * 1024 ** 2 }));
+    expect(body).toContain('data-testid="diff-collapsed"');
+    expect(body).toContain('data-reason="huge"');
+    expect(body).toContain("Large diff (1 line · 10 MB) is not shown");
+    expect(body).toContain('data-testid="diff-show-anyway"');
+  });
+
+  it("collapses a binary file with both sizes and no Show button", () => {
+    const body = collapsed(change("logo.png", { binary: true, additions: null, deletions: null, oldSize: 2048, newSize: 3072 }));
+    expect(body).toContain('data-reason="binary"');
+    expect(body).toContain("Binary file (2.0 KB → 3.0 KB) not shown");
+    expect(body).not.toContain("diff-show-anyway");
+  });
+
+  it("says nothing for a file that shows at once", () => {
+    expect(collapsed(change("a.ts"))).not.toContain("diff-collapsed");
   });
 });

@@ -29,6 +29,7 @@ function fakeCalls(over: Partial<ReviewCalls> = {}) {
   const calls: ReviewCalls = {
     summary: async (_s, scope) => summary(scope, ["a.ts", "b.ts"]),
     file: async () => ({ path: "a.ts", totalRows: 0, offset: 0, rows: [], binary: false, huge: false }),
+    context: async (_s, _scope, path) => ({ path, rows: [], endOfFile: true }),
     state: async () => ({ comments: [], viewed: [] }),
     setViewed: async (s, path, viewed) => void log.push(`viewed ${s} ${path} ${viewed}`),
     addComment: async (_s, c) => comment({ id: `c${log.length}`, ...c }),

@@ -10,6 +10,7 @@ export type {
   DiffSummary,
   DiskUsage,
   FileChange,
+  FileContext,
   FileDiff,
   LandBlocker,
   LandCheck,

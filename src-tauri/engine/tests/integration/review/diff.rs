@@ -157,6 +157,9 @@ async fn k1_a_ten_megabyte_one_line_file_is_one_clipped_row() {
     let ops = s.ops();
     let summary = within("diff_summary", ops.diff_summary(&s.id, DiffScope::Branch)).await.unwrap();
     assert_eq!(summary.files[0].additions, Some(1));
+    assert!(summary.files[0].huge, "a 10 MB file must collapse in the summary, though it is one changed line");
+    assert_eq!(summary.files[0].new_size, Some(10 * 1024 * 1024), "the summary tells the new side's size");
+    assert_eq!(summary.files[0].old_size, None, "an added file has no old side");
     let page = within("file_diff", ops.file_diff(&s.id, DiffScope::Branch, "big.min.js", 0, 50)).await.unwrap();
     assert!(page.huge, "10 MB of diff is huge");
     assert_eq!(
@@ -195,4 +198,22 @@ async fn paths_outside_the_worktree_and_unknown_sessions_are_refused_before_any_
     assert!(matches!(err.cause, Cause::Store(StoreError::NotFound { .. })), "{err}");
     let err = within("file_diff", ops.file_diff(&s.id, DiffScope::Branch, "not-changed.txt", 0, 10)).await.unwrap_err();
     assert!(err.to_string().contains("not part of"), "{err}");
+}
+
+/// SPEC K1: small files stay expandable; a file just over the byte bound on its old side only
+/// (shrunk to a few lines) still collapses, since its removed side is the 4 MB one.
+#[tokio::test]
+async fn k1_a_file_over_the_byte_bound_on_either_side_is_huge_and_small_ones_are_not() {
+    let big = vec![b'y'; grove_engine::review::HUGE_BYTES as usize + 1];
+    let s = Session::new(&[("shrunk.txt", &big), ("small.txt", b"a\n")]);
+    s.write("shrunk.txt", b"short now\n");
+    s.write("small.txt", b"b\n");
+    let ops = s.ops();
+    let summary = within("diff_summary", ops.diff_summary(&s.id, DiffScope::Branch)).await.unwrap();
+    let shrunk = file(&summary.files, "shrunk.txt");
+    assert!(shrunk.huge, "the old side is over the bound: {shrunk:?}");
+    assert_eq!((shrunk.old_size, shrunk.new_size), (Some(big.len() as u64), Some(10)));
+    let small = file(&summary.files, "small.txt");
+    assert!(!small.huge, "a two-byte file is not huge: {small:?}");
+    assert_eq!((small.old_size, small.new_size), (Some(2), Some(2)));
 }
