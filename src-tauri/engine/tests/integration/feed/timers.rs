@@ -64,7 +64,10 @@ async fn a_lone_operation_is_published_at_once_and_a_stream_of_them_at_the_cap()
     assert_eq!(published[0], Duration::ZERO, "the stream's first change is a leading edge: {published:?}");
     let gaps: Vec<Duration> = published.windows(2).map(|w| w[1] - w[0]).collect();
     let longest = Duration::from_millis(40) + FEED_COALESCE_MAX;
-    assert!(gaps.iter().all(|gap| *gap <= longest), "a never-pausing writer is published at least at the cap: {published:?}");
+    assert!(
+        gaps.iter().all(|gap| *gap <= longest),
+        "a never-pausing writer is published at least at the cap: {published:?}"
+    );
     assert!(published.len() >= 4, "a one-second stream is several patches, not one at its end: {published:?}");
     assert!(published.len() <= 7, "25 changes in a second are gathered, not one patch each: {published:?}");
 }
