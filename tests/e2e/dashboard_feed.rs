@@ -175,6 +175,10 @@ fn the_dashboard_follows_the_store_with_a_thousand_sessions() {
         secs(10),
     );
     save_screenshot(&app, "dashboard-spawning.png");
+    // Only the demo project from here: the list is virtualised, and a session that is already
+    // asking its question when the feed first reports it sits in the respond group at the top,
+    // out of the rendered rows of a list scrolled down to the spawning row.
+    app.click(&app.find("[data-testid=sidebar-project][data-project=demo]"));
     // The demo agent reports its steps like a hooked agent: working, or already asking its
     // question if the first reading came after it asked (the question is seeded per session).
     app.wait_for(

@@ -338,6 +338,15 @@ pub mod proc {
             .unwrap_or(0)
     }
 
+    /// Peak resident memory (VmHWM) since the process started.
+    pub fn peak_rss_kib(pid: i32) -> u64 {
+        read(pid, "status")
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
     pub fn name(pid: i32) -> String {
         read(pid, "comm").trim().to_owned()
     }

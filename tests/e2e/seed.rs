@@ -86,16 +86,32 @@ impl Fleet {
     /// live session's agent is Claude Code with a transcript under `user_home` (the app's HOME)
     /// in the documented format, so its activity reads as a real one would.
     pub fn write(grove_home: &Path, user_home: &Path, count: usize) -> Fleet {
-        Self::write_with(grove_home, Some(user_home), count)
+        Self::write_with(grove_home, Some(user_home), count, Kind::of, &QUIET)
     }
 
     /// Writes the records only: their runtimes read as gone. For start-up measurements at sizes
     /// where thousands of tmux sessions would measure tmux rather than Grove.
     pub fn write_without_runtimes(grove_home: &Path, count: usize) -> Fleet {
-        Self::write_with(grove_home, None, count)
+        Self::write_with(grove_home, None, count, Kind::of, &QUIET)
     }
 
-    fn write_with(grove_home: &Path, user_home: Option<&Path>, count: usize) -> Fleet {
+    /// `count` sessions all at work: each record says working, each transcript is mid tool call,
+    /// and each terminal prints a line every `every_ms` milliseconds, as a busy fleet does.
+    pub fn write_working(grove_home: &Path, user_home: &Path, count: usize, every_ms: u64) -> Fleet {
+        let seconds = format!("{}.{:03}", every_ms / 1000, every_ms % 1000);
+        let script =
+            format!("n=0; while :; do n=$((n+1)); echo \"step $n: editing src/lib.rs\"; sleep {seconds}; done");
+        let command = ["sh", "-c", script.as_str()];
+        Self::write_with(grove_home, Some(user_home), count, |_| Kind::Working, &command)
+    }
+
+    fn write_with(
+        grove_home: &Path,
+        user_home: Option<&Path>,
+        count: usize,
+        kind_of: impl Fn(usize) -> Kind,
+        command: &[&str],
+    ) -> Fleet {
         let runtimes = user_home.is_some();
         let home = GroveHome::at(grove_home);
         let socket = home.tmux_socket();
@@ -104,7 +120,7 @@ impl Fleet {
         for index in 0..count {
             let project = PROJECTS[index % PROJECTS.len()];
             let id = format!("{project}-{}", index / PROJECTS.len() + 1);
-            let kind = Kind::of(index);
+            let kind = kind_of(index);
             let dir = grove_home.join("projects").join(project).join("sessions");
             std::fs::create_dir_all(&dir).expect("create sessions directory");
             let mut record = record(grove_home, project, &id, index, kind);
@@ -113,7 +129,9 @@ impl Fleet {
             {
                 live.push(id.clone());
                 let worktree = PathBuf::from(record["worktree"].as_str().expect("worktree path"));
-                let session = write_transcript(user_home, &worktree, index);
+                // A busy terminal goes with a transcript mid tool call; quiet ones alternate.
+                let transcript = if command == QUIET { index % TRANSCRIPTS.len() } else { 0 };
+                let session = write_transcript(user_home, &worktree, index, transcript);
                 record["agent"] = json!("claude-code");
                 record["agentSessionId"] = json!(session);
             }
@@ -121,7 +139,7 @@ impl Fleet {
             sessions.push(Seeded { project, id, kind });
         }
         if runtimes {
-            start_tmux_sessions(&socket, &live);
+            start_tmux_sessions(&socket, &live, command);
         }
         Fleet { home, sessions, socket }
     }
@@ -158,9 +176,12 @@ impl Drop for Fleet {
     }
 }
 
+/// What a seeded terminal runs unless told otherwise: a quiet `sleep`, an agent idling.
+const QUIET: [&str; 2] = ["sleep", "100000"];
+
 /// One tmux server with a session per live record, made in batches of chained commands (one
-/// `tmux` call per batch rather than one per session). Each runs a quiet `sleep`: an agent idling.
-fn start_tmux_sessions(socket: &Path, ids: &[String]) {
+/// `tmux` call per batch rather than one per session). Each runs `command`.
+fn start_tmux_sessions(socket: &Path, ids: &[String], command: &[&str]) {
     // tmux creates its socket but not the directory it goes in.
     grove_engine::home::prepare_tmux_socket_dir(socket).expect("create Grove's tmux socket directory");
     for batch in ids.chunks(50) {
@@ -169,7 +190,8 @@ fn start_tmux_sessions(socket: &Path, ids: &[String]) {
             if n > 0 {
                 args.push(";".into());
             }
-            args.extend(["new-session", "-d", "-s", id, "sleep", "100000"].map(String::from));
+            args.extend(["new-session", "-d", "-s", id].map(String::from));
+            args.extend(command.iter().map(|word| word.to_string()));
         }
         let out = Command::new("tmux").args(&args).output().expect("run tmux");
         assert!(out.status.success(), "tmux could not start seeded sessions: {}", String::from_utf8_lossy(&out.stderr));
@@ -184,7 +206,7 @@ const TRANSCRIPTS: [&str; 2] = [
 
 /// Makes the session's worktree directory and writes its transcript where Claude Code keeps it
 /// (`~/.claude/projects/<encoded cwd>/<session id>.jsonl`); returns the agent session id.
-fn write_transcript(user_home: &Path, worktree: &Path, index: usize) -> String {
+fn write_transcript(user_home: &Path, worktree: &Path, index: usize, transcript: usize) -> String {
     std::fs::create_dir_all(worktree).expect("create worktree directory");
     let cwd = std::fs::canonicalize(worktree).expect("canonical worktree");
     let encoded: String =
@@ -195,8 +217,7 @@ fn write_transcript(user_home: &Path, worktree: &Path, index: usize) -> String {
     // Moved to the last minutes, so ages on screen read like a fleet at work rather than a year old.
     let minutes_ago = (index % 40) as i64;
     let at = chrono::Utc::now() - chrono::Duration::minutes(minutes_ago + 1);
-    let text =
-        TRANSCRIPTS[index % TRANSCRIPTS.len()].replace("2025-11-02T10:15", &at.format("%Y-%m-%dT%H:%M").to_string());
+    let text = TRANSCRIPTS[transcript].replace("2025-11-02T10:15", &at.format("%Y-%m-%dT%H:%M").to_string());
     std::fs::write(dir.join(format!("{session}.jsonl")), text).expect("transcript");
     session
 }

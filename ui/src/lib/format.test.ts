@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAge, formatAgo, formatSince, plural, tildify } from "./format";
+import { formatAge, formatAgo, formatSince, nextAgeChange, nextSinceChange, plural, tildify } from "./format";
 
 describe("formatAge", () => {
   it.each([
@@ -56,10 +56,50 @@ describe("tildify", () => {
 });
 
 describe("formatSince", () => {
-  it("reads tenths of a second while recent, then a compact age", () => {
-    expect(formatSince(400)).toBe("0.4 s");
-    expect(formatSince(9_940), "just under ten seconds").toBe("9.9 s");
-    expect(formatSince(12_000)).toBe("12s");
-    expect(formatSince(-5), "clock skew reads as just now").toBe("0.0 s");
+  it("reads in ten-second steps under a minute, then as a row age", () => {
+    expect(formatSince(400)).toBe("under 10s");
+    expect(formatSince(9_940), "just under ten seconds").toBe("under 10s");
+    expect(formatSince(12_000)).toBe("10s");
+    expect(formatSince(59_999)).toBe("50s");
+    expect(formatSince(61_000)).toBe("1m");
+    expect(formatSince(-5), "clock skew reads as just now").toBe("under 10s");
+  });
+});
+
+describe("nextAgeChange", () => {
+  it.each([
+    [0, 5_000],
+    [4_999, 1],
+    [5_000, 1_000],
+    [5_400, 600],
+    [59_999, 1],
+    [60_000, 60_000],
+    [61_000, 59_000],
+    [3_599_999, 1],
+    [3_600_000, 3_600_000],
+    [86_400_000, 86_400_000],
+    [-30_000, 35_000],
+  ])("an age of %d ms reads differently in %d ms", (ms, wait) => {
+    expect(nextAgeChange(ms), `age ${ms} ms`).toBe(wait);
+    expect(formatAge(ms + wait), `the text must change after the wait (age ${ms} ms)`).not.toBe(formatAge(ms));
+    if (wait > 1) expect(formatAge(ms + wait - 1), `nothing changes before the wait (age ${ms} ms)`).toBe(formatAge(ms));
+  });
+
+  it("never wakes for an unreadable age", () => {
+    expect(nextAgeChange(Number.NaN)).toBe(Infinity);
+  });
+});
+
+describe("nextSinceChange", () => {
+  it.each([
+    [400, 9_600],
+    [9_500, 500],
+    [10_000, 10_000],
+    [55_000, 5_000],
+    [120_000, 60_000],
+  ])("a feed age of %d ms reads differently in %d ms", (ms, wait) => {
+    expect(nextSinceChange(ms)).toBe(wait);
+    expect(formatSince(ms + wait), `the text must change after the wait (age ${ms} ms)`).not.toBe(formatSince(ms));
+    expect(formatSince(ms + wait - 1), `nothing changes before the wait (age ${ms} ms)`).toBe(formatSince(ms));
   });
 });

@@ -54,9 +54,35 @@ export function tildify(path: string, home: string | null | undefined): string {
   return path;
 }
 
-/** How long ago the feed last spoke, for the status bar: "0.4 s" under ten seconds, else "12s", "4m". */
+/** Under a minute the feed's age moves in steps this long. */
+const SINCE_STEP = 10 * SECOND;
+
+/**
+ * How long ago the feed last spoke, for the status bar: "under 10s", then "10s", "20s"... and
+ * "4m" past a minute. Coarse on purpose: a status line that changed every second repainted the
+ * window every second of an idle dashboard (issue #20); a stale feed is what it must show.
+ */
 export function formatSince(ageMs: number): string {
-  if (!Number.isFinite(ageMs) || ageMs < 0) return "0.0 s";
-  if (ageMs < 10_000) return `${(ageMs / 1000).toFixed(1)} s`;
+  if (!Number.isFinite(ageMs) || ageMs < SINCE_STEP) return "under 10s";
+  if (ageMs < MINUTE) return `${Math.floor(ageMs / SINCE_STEP) * 10}s`;
   return formatAge(ageMs);
+}
+
+/**
+ * Milliseconds until `formatAge` (and `formatAgo`, which cuts at the same places) of an age that
+ * is `ageMs` now reads differently: the clock wakes for that and not before (UI §2.5).
+ */
+export function nextAgeChange(ageMs: number): number {
+  if (!Number.isFinite(ageMs)) return Infinity;
+  if (ageMs < NOW_THRESHOLD_MS) return NOW_THRESHOLD_MS - ageMs;
+  const unit = ageMs < MINUTE ? SECOND : ageMs < HOUR ? MINUTE : ageMs < DAY ? HOUR : DAY;
+  return unit - (ageMs % unit);
+}
+
+/** Milliseconds until `formatSince` of an age that is `ageMs` now reads differently. */
+export function nextSinceChange(ageMs: number): number {
+  if (!Number.isFinite(ageMs)) return Infinity;
+  if (ageMs < 0) return SINCE_STEP - ageMs;
+  if (ageMs < MINUTE) return SINCE_STEP - (ageMs % SINCE_STEP);
+  return nextAgeChange(ageMs);
 }

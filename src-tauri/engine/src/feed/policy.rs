@@ -3,9 +3,11 @@
 
 use std::time::Duration;
 
-/// Quiet time that ends a burst (SPEC E2, §J "~50 ms"). An atomic write is a temp file, a rename
-/// and a lock removal, and an operation often writes several records; 50 ms gathers those into
-/// one patch while staying well under what a person notices on a dashboard.
+/// Quiet time that ends a burst (SPEC E2, §J "~50 ms"). The first change after this long without
+/// a round goes out at once (the leading edge: an isolated change waits for nothing); changes
+/// within it of a round are gathered until this long passes without one. An operation often
+/// writes several records; 50 ms gathers the rest of those into one more patch while staying well
+/// under what a person notices on a dashboard.
 pub const FEED_COALESCE: Duration = Duration::from_millis(50);
 
 /// The longest a burst is held back, however busy the writers. Without a cap, a writer that

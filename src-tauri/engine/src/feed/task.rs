@@ -116,12 +116,14 @@ impl Pump {
             if !(flush_now || due.reconcile) {
                 continue;
             }
-            window.close();
             let round = std::mem::take(&mut due);
             tokio::select! {
                 _ = &mut stop => return,
                 () = self.round(round) => {}
             }
+            // Closed when the round ends, not when it starts: what arrived while it ran is the
+            // same burst and is gathered, rather than starting rounds back to back.
+            window.close(Instant::now());
         }
     }
 
