@@ -6,7 +6,7 @@
 use super::git::{commit_of, grove_ref, update_ref};
 use super::rows::RowReader;
 use super::scope;
-use super::target::{changes_of, failer, fresh_snapshot, move_ref, page_context, uncommitted};
+use super::target::{changes_of, failer, fresh_snapshot, move_ref, page_context, remember_base, uncommitted};
 use super::types::{DiffScope, DiffSummary, FileDiff};
 use super::{MAX_PAGE_ROWS, check_path};
 use crate::ids::SessionId;
@@ -24,6 +24,7 @@ impl Ops {
         // process than in its work, and the review's first screen waits for all of them.
         let listed = async {
             let base = scope::base(&target.dir, &target.base_branch, &snap).await.map_err(|c| fail(OpStep::Diff, c))?;
+            remember_base(&target, &snap, &base);
             let range = scope::range(&target.dir, session.as_str(), scope, &base, &snap)
                 .await
                 .map_err(|c| fail(OpStep::Diff, c))?;

@@ -111,6 +111,18 @@ pub(super) async fn fresh_snapshot(target: &Target) -> Result<Snapshot, Cause> {
     Ok(snap)
 }
 
+/// Remembers the base computed for `snap`, so the pages that follow a summary (the first one is
+/// asked for as the summary arrives) need no git call to find it again.
+pub(super) fn remember_base(target: &Target, snap: &Snapshot, base: &Base) {
+    let mut guard = SNAPSHOTS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(entry) = guard.get_or_insert_with(HashMap::new).get_mut(&target.dir)
+        && entry.1 == *snap
+        && entry.2.is_none()
+    {
+        entry.2 = Some(base.clone());
+    }
+}
+
 fn remember(target: &Target, snap: Snapshot, base: Option<Base>) {
     let mut guard = SNAPSHOTS.lock().unwrap_or_else(|p| p.into_inner());
     let map = guard.get_or_insert_with(HashMap::new);
