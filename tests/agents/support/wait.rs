@@ -93,6 +93,18 @@ impl World {
         }
     }
 
+    /// Polls `done` for up to `timeout`; whether it came to hold (a step that may be retried).
+    pub fn holds_within(&self, timeout: Duration, done: impl Fn() -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        while !done() {
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(POLL);
+        }
+        true
+    }
+
     /// Waits until `done` holds for a condition outside Grove (a file, the model's log).
     pub fn wait_until(&self, id: &str, what: &str, done: impl Fn() -> bool) {
         let deadline = Instant::now() + WAIT;
