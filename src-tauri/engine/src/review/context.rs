@@ -5,8 +5,7 @@
 
 use super::lines::read_lines;
 use super::rows::clip;
-use super::scope;
-use super::target::{changes_of, failer, page_context};
+use super::target::failer;
 use super::types::{DiffRow, DiffScope, FileContext, RowKind};
 use super::{MAX_CONTEXT_LINES, check_path};
 use crate::ids::SessionId;
@@ -51,17 +50,7 @@ impl Ops {
         let fail = failer(session);
         check_path(path).map_err(|c| fail(OpStep::Validate, c))?;
         check_lines(lines).map_err(|c| fail(OpStep::Validate, c))?;
-        let target = self.review_target(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
-        let (snap, base) = page_context(&target).await.map_err(|c| fail(OpStep::Snapshot, c))?;
-        let range = scope::range(&target.dir, session.as_str(), scope, &base, &snap)
-            .await
-            .map_err(|c| fail(OpStep::Diff, c))?
-            .ok_or_else(|| fail(OpStep::Diff, Cause::Invalid(format!("the {scope} scope has no change yet"))))?;
-        let changes = changes_of(&target, &range).await.map_err(|c| fail(OpStep::Diff, c))?;
-        let change =
-            changes.files.iter().find(|c| c.file.path == path).ok_or_else(|| {
-                fail(OpStep::Diff, Cause::Invalid(format!("{path:?} is not part of the {scope} change")))
-            })?;
+        let (target, _, change) = self.changed_file(session, scope, path).await?;
         let no_lines = |why: &str| fail(OpStep::Diff, Cause::Invalid(format!("{path:?} {why}")));
         if change.file.binary {
             return Err(no_lines("is a binary file: it has no lines to show"));

@@ -6,11 +6,11 @@
 use super::git::{commit_of, grove_ref, update_ref};
 use super::rows::RowReader;
 use super::scope;
-use super::target::{changes_of, failer, fresh_snapshot, move_ref, page_context, remember_base, uncommitted};
+use super::target::{changes_of, failer, fresh_snapshot, move_ref, remember_base, uncommitted};
 use super::types::{DiffScope, DiffSummary, FileDiff};
 use super::{MAX_PAGE_ROWS, check_path};
 use crate::ids::SessionId;
-use crate::ops::{Cause, OpError, OpStep, Ops};
+use crate::ops::{OpError, OpStep, Ops};
 
 impl Ops {
     /// The files a session changed in `scope` (SPEC K1, K2), with counts, viewed marks, and the
@@ -79,17 +79,7 @@ impl Ops {
     ) -> Result<FileDiff, OpError> {
         let fail = failer(session);
         check_path(path).map_err(|c| fail(OpStep::Validate, c))?;
-        let target = self.review_target(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
-        let (snap, base) = page_context(&target).await.map_err(|c| fail(OpStep::Snapshot, c))?;
-        let range = scope::range(&target.dir, session.as_str(), scope, &base, &snap)
-            .await
-            .map_err(|c| fail(OpStep::Diff, c))?
-            .ok_or_else(|| fail(OpStep::Diff, Cause::Invalid(format!("the {scope} scope has no change yet"))))?;
-        let changes = changes_of(&target, &range).await.map_err(|c| fail(OpStep::Diff, c))?;
-        let change =
-            changes.files.iter().find(|c| c.file.path == path).ok_or_else(|| {
-                fail(OpStep::Diff, Cause::Invalid(format!("{path:?} is not part of the {scope} change")))
-            })?;
+        let (target, range, change) = self.changed_file(session, scope, path).await?;
         let mut reader = RowReader::new(offset, limit.min(MAX_PAGE_ROWS));
         let cmd = match &change.file.old_path {
             // A rename or copy: the two blobs, so the patch is the content change, not a whole

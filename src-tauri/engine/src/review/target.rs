@@ -11,8 +11,8 @@ use super::git::{commit_of, git, tree_of, update_ref};
 use super::scope::{self, Base, Range};
 use super::snapshot::{self, Snapshot};
 use super::state::{self, StateFile};
-use super::summary::{self, Changes};
-use super::types::Side;
+use super::summary::{self, Change, Changes};
+use super::types::{DiffScope, Side};
 use crate::config::DEFAULT_BRANCH;
 use crate::ids::SessionId;
 use crate::ops::{Cause, OpError, OpKind, OpStep, Ops};
@@ -38,6 +38,29 @@ pub(super) struct Target {
 }
 
 impl Ops {
+    /// The changed file `path` of `scope`, with the worktree and the range a page or an expander
+    /// of it reads from (the snapshot and base of the summary just shown, see [`page_context`]).
+    pub(super) async fn changed_file(
+        &self,
+        session: &SessionId,
+        scope: DiffScope,
+        path: &str,
+    ) -> Result<(Target, Range, Change), OpError> {
+        let fail = failer(session);
+        let target = self.review_target(session).await.map_err(|c| fail(OpStep::LoadRecord, c))?;
+        let (snap, base) = page_context(&target).await.map_err(|c| fail(OpStep::Snapshot, c))?;
+        let range = scope::range(&target.dir, session.as_str(), scope, &base, &snap)
+            .await
+            .map_err(|c| fail(OpStep::Diff, c))?
+            .ok_or_else(|| fail(OpStep::Diff, Cause::Invalid(format!("the {scope} scope has no change yet"))))?;
+        let changes = changes_of(&target, &range).await.map_err(|c| fail(OpStep::Diff, c))?;
+        let change =
+            changes.files.iter().find(|c| c.file.path == path).cloned().ok_or_else(|| {
+                fail(OpStep::Diff, Cause::Invalid(format!("{path:?} is not part of the {scope} change")))
+            })?;
+        Ok((target, range, change))
+    }
+
     /// The record, its worktree (which must exist) and the project's base branch.
     pub(super) async fn review_target(&self, session: &SessionId) -> Result<Target, Cause> {
         let store = self.store().clone();
