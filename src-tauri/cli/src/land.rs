@@ -9,12 +9,11 @@ use grove_engine::config::ConfigSources;
 use grove_engine::disk::human_bytes;
 use grove_engine::home::GroveHome;
 use grove_engine::land::{LandMethod, LandOptions};
-use grove_engine::ops::{Interrupt, Ops};
+use grove_engine::ops::Interrupt;
 use grove_engine::session::LandCleanup;
-use grove_engine::store::Store;
 
-use super::fail;
-use super::ops::{lenient_config, session_id};
+use super::ops::{session_id, session_ops};
+use super::report;
 
 /// What `grove land` was asked, as typed.
 pub struct LandArgs {
@@ -31,31 +30,23 @@ pub async fn land(home: &GroveHome, sources: &ConfigSources, args: LandArgs, int
         Err(code) => return code,
     };
     let options = LandOptions { method: args.method, pr: args.pr, commit_uncommitted: args.commit };
-    let ops = Ops::new(Store::new(home.clone()), lenient_config(sources)).with_interrupt(interrupt);
-    match ops.land(&id, options).await {
-        Ok(outcome) if args.json => {
-            super::print_json(&outcome);
-            ExitCode::SUCCESS
+    let landed = session_ops(home, sources, interrupt).land(&id, options).await;
+    report(landed, args.json, |outcome| {
+        match &outcome.pr_url {
+            Some(url) => println!("landed {id} in {} through {url} ({})", outcome.base, outcome.method),
+            None => println!("landed {id} in {} by {}: {}", outcome.base, outcome.method, outcome.commit),
         }
-        Ok(outcome) => {
-            match &outcome.pr_url {
-                Some(url) => println!("landed {id} in {} through {url} ({})", outcome.base, outcome.method),
-                None => println!("landed {id} in {} by {}: {}", outcome.base, outcome.method, outcome.commit),
-            }
-            let cleanup = match outcome.cleanup {
-                LandCleanup::Kept => "agent and worktree kept",
-                LandCleanup::Stopped => "agent stopped, worktree kept",
-                LandCleanup::Cleaned => "agent stopped, worktree removed",
-                LandCleanup::CleanSkipped => "worktree kept",
-            };
-            match &outcome.cleanup_note {
-                Some(note) => println!("cleanup: {cleanup}: {note}"),
-                None => println!("cleanup: {cleanup}"),
-            }
-            ExitCode::SUCCESS
+        let cleanup = match outcome.cleanup {
+            LandCleanup::Kept => "agent and worktree kept",
+            LandCleanup::Stopped => "agent stopped, worktree kept",
+            LandCleanup::Cleaned => "agent stopped, worktree removed",
+            LandCleanup::CleanSkipped => "worktree kept",
+        };
+        match &outcome.cleanup_note {
+            Some(note) => println!("cleanup: {cleanup}: {note}"),
+            None => println!("cleanup: {cleanup}"),
         }
-        Err(e) => fail(e),
-    }
+    })
 }
 
 pub async fn reclaim(
@@ -69,20 +60,11 @@ pub async fn reclaim(
         Ok(id) => id,
         Err(code) => return code,
     };
-    let ops = Ops::new(Store::new(home.clone()), lenient_config(sources)).with_interrupt(interrupt);
-    match ops.reclaim(&id).await {
-        Ok(outcome) if json => {
-            super::print_json(&outcome);
-            ExitCode::SUCCESS
-        }
-        Ok(outcome) if outcome.removed => {
+    report(session_ops(home, sources, interrupt).reclaim(&id).await, json, |outcome| {
+        if outcome.removed {
             println!("reclaimed {id}: worktree removed, {} freed", human_bytes(outcome.bytes_freed));
-            ExitCode::SUCCESS
-        }
-        Ok(_) => {
+        } else {
             println!("reclaimed {id}: the worktree was already gone");
-            ExitCode::SUCCESS
         }
-        Err(e) => fail(e),
-    }
+    })
 }

@@ -458,6 +458,21 @@ where
 }
 
 /// Prints one pretty JSON document on stdout (the `--json` contract of ARCHITECTURE §3.5).
+/// A command's outcome: one JSON document with `--json`, else what `text` prints; an error on
+/// stderr with exit 1.
+pub(crate) fn report<T: serde::Serialize>(
+    result: Result<T, impl std::fmt::Display>,
+    json: bool,
+    text: impl FnOnce(&T),
+) -> ExitCode {
+    match result {
+        Ok(value) if json => print_json(&value),
+        Ok(value) => text(&value),
+        Err(e) => return fail(e),
+    }
+    ExitCode::SUCCESS
+}
+
 pub(crate) fn print_json(value: &impl serde::Serialize) {
     println!("{}", serde_json::to_string_pretty(value).expect("CLI output types serialise"));
 }

@@ -13,7 +13,7 @@ use grove_engine::ops::{
 use grove_engine::store::Store;
 
 use super::interrupt::note;
-use super::{fail, fail_usage};
+use super::{fail, fail_usage, report};
 
 /// What to spawn, as given on the command line.
 pub struct SpawnArgs {
@@ -70,6 +70,12 @@ pub(crate) fn lenient_config(sources: &ConfigSources) -> Config {
     loaded.config
 }
 
+/// The operations a command on one existing session runs through: the lenient config, and
+/// Ctrl-C reaching the operation as `interrupt`.
+pub(crate) fn session_ops(home: &GroveHome, sources: &ConfigSources, interrupt: Interrupt) -> Ops {
+    Ops::new(Store::new(home.clone()), lenient_config(sources)).with_interrupt(interrupt)
+}
+
 pub(crate) fn session_id(id: &str) -> Result<SessionId, ExitCode> {
     SessionId::new(id).map_err(fail_usage)
 }
@@ -118,25 +124,14 @@ pub async fn send(
         Err(code) => return code,
     };
     let options = SendOptions { force, ..SendOptions::default() };
-    match Ops::new(Store::new(home.clone()), lenient_config(sources))
-        .with_interrupt(interrupt)
-        .send_with(&id, message, options)
-        .await
-    {
-        Ok(outcome) if json => {
-            super::print_json(&outcome);
-            ExitCode::SUCCESS
+    let sent = session_ops(home, sources, interrupt).send_with(&id, message, options).await;
+    report(sent, json, |outcome| {
+        if outcome.restored {
+            println!("{id} was stopped; restored it, then sent the message");
+        } else {
+            println!("sent to {id}");
         }
-        Ok(outcome) => {
-            if outcome.restored {
-                println!("{id} was stopped; restored it, then sent the message");
-            } else {
-                println!("sent to {id}");
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(e),
-    }
+    })
 }
 
 /// `grove send ID --key K...`: presses the keys in order (SPEC F2a).
@@ -185,17 +180,9 @@ pub async fn stop_session(
         Ok(id) => id,
         Err(code) => return code,
     };
-    match Ops::new(Store::new(home.clone()), lenient_config(sources)).with_interrupt(interrupt).stop(&id).await {
-        Ok(record) if json => {
-            super::print_json(&record);
-            ExitCode::SUCCESS
-        }
-        Ok(record) => {
-            println!("stopped {}; `grove restore {}` brings it back", record.id, record.id);
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(e),
-    }
+    report(session_ops(home, sources, interrupt).stop(&id).await, json, |record| {
+        println!("stopped {}; `grove restore {}` brings it back", record.id, record.id);
+    })
 }
 
 pub async fn kill(
@@ -210,30 +197,19 @@ pub async fn kill(
         Ok(id) => id,
         Err(code) => return code,
     };
-    match Ops::new(Store::new(home.clone()), lenient_config(sources))
-        .with_interrupt(interrupt)
-        .kill(&id, KillOptions { discard })
-        .await
-    {
-        Ok(outcome) if json => {
-            super::print_json(&outcome);
-            ExitCode::SUCCESS
-        }
-        Ok(outcome) => {
-            println!("killed {id}");
-            let path = outcome.record.worktree.display();
-            match &outcome.worktree {
-                WorktreeOutcome::Removed => println!("worktree removed (branch {} kept)", outcome.record.branch),
-                WorktreeOutcome::Kept { reason } => {
-                    println!("worktree kept at {path}: {reason}");
-                    println!("(`grove restore {id}` brings the session back; `grove kill {id} --discard` removes it)");
-                }
-                WorktreeOutcome::Missing => println!("worktree was already gone"),
+    let killed = session_ops(home, sources, interrupt).kill(&id, KillOptions { discard }).await;
+    report(killed, json, |outcome| {
+        println!("killed {id}");
+        let path = outcome.record.worktree.display();
+        match &outcome.worktree {
+            WorktreeOutcome::Removed => println!("worktree removed (branch {} kept)", outcome.record.branch),
+            WorktreeOutcome::Kept { reason } => {
+                println!("worktree kept at {path}: {reason}");
+                println!("(`grove restore {id}` brings the session back; `grove kill {id} --discard` removes it)");
             }
-            ExitCode::SUCCESS
+            WorktreeOutcome::Missing => println!("worktree was already gone"),
         }
-        Err(e) => fail(e),
-    }
+    })
 }
 
 pub async fn restore(
@@ -247,15 +223,7 @@ pub async fn restore(
         Ok(id) => id,
         Err(code) => return code,
     };
-    match Ops::new(Store::new(home.clone()), lenient_config(sources)).with_interrupt(interrupt).restore(&id).await {
-        Ok(record) if json => {
-            super::print_json(&record);
-            ExitCode::SUCCESS
-        }
-        Ok(record) => {
-            println!("restored {} in {}", record.id, record.worktree.display());
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(e),
-    }
+    report(session_ops(home, sources, interrupt).restore(&id).await, json, |record| {
+        println!("restored {} in {}", record.id, record.worktree.display());
+    })
 }
